@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AgreementsConfig(AppConfig):
+    name = "agreements"
+    verbose_name = "MoU registry"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,713 @@
+"""
+The registry's data model.
+
+An MoU (``Mou``) joins two or more organisations (``Party``) in one or more
+states (``State``), may run under marketplace or government programmes
+(``Programme``), covers sectors (``Sector``) and product clusters
+(``Cluster``), and carries what each side undertakes (``Commitment``). Every
+MoU, commitment, figure and reaction names the article it comes from
+(``Source``): the registry records what was reported, and leaves unknown
+what was not.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+class Precision(models.TextChoices):
+    """How much of a date the source actually gives."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Not reported"
+
+
+def format_partial_date(value, precision):
+    """Render a date only as precisely as the source gave it.
+
+    ``format_partial_date(date(2021, 9, 1), "month")`` is "September 2021";
+    an unknown date is "date not reported".
+    """
+    if value is None or precision == Precision.UNKNOWN:
+        return "date not reported"
+    if precision == Precision.YEAR:
+        return str(value.year)
+    if precision == Precision.MONTH:
+        return value.strftime("%B %Y")
+    return f"{value.day} {value:%B %Y}"
+
+
+def unique_slug(instance, text, max_length=80):
+    """A slug for ``text`` that no other row of the instance's model uses yet.
+
+    Costs one query per collision; only called when a slug is left blank.
+    """
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    while others.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return slug
+
+
+class SluggedModel(models.Model):
+    """A model with a unique public slug, filled in from its name on first save."""
+
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def slug_source(self):
+        return str(self)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.slug_source())
+        super().save(*args, **kwargs)
+
+
+class State(SluggedModel):
+    """A state or union territory of India, as ISO 3166-2:IN lists it."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        UNION_TERRITORY = "ut", "Union territory"
+
+    name = models.CharField(max_length=100, unique=True)
+    code = models.CharField(
+        max_length=2,
+        unique=True,
+        help_text="ISO 3166-2:IN subdivision code without the IN- prefix, e.g. GJ.",
+    )
+    former_codes = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Codes used before the latest ISO revision, comma-separated (OR for Odisha).",
+    )
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="state_code_two_capitals"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("agreements:state_detail", args=[self.slug])
+
+    @property
+    def iso_code(self):
+        return f"IN-{self.code}"
+
+
+class Party(SluggedModel):
+    """An organisation that signs, implements or responds to MoUs."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Marketplace or company"
+        STATE_GOVERNMENT = "state_government", "State government"
+        DEPARTMENT = "department", "Government department or agency"
+        STATE_CORPORATION = "state_corporation", "State corporation"
+        COOPERATIVE = "cooperative", "Cooperative federation"
+        STATUTORY_BOARD = "statutory_board", "Statutory board"
+        TRADE_BODY = "trade_body", "Trade body"
+        NGO = "ngo", "NGO"
+        UNCLASSIFIED = "unclassified", "Unclassified"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="Acronym or short name, e.g. HIMCRAFTS."
+    )
+    other_names = models.TextField(
+        blank=True, help_text="Other names the organisation is known by, one per line."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNCLASSIFIED)
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="parties"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The organisation this one belongs to (HIMCRAFTS to the Government of "
+        "Himachal Pradesh).",
+    )
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("agreements:party_detail", args=[self.slug])
+
+    @property
+    def aliases(self):
+        """Every name the party answers to, for matching imported names."""
+        names = [self.name, self.short_name, *self.other_names.splitlines()]
+        return [name.strip() for name in names if name.strip()]
+
+
+class Programme(SluggedModel):
+    """A marketplace or government programme MoUs are signed under."""
+
+    name = models.CharField(max_length=150, unique=True)
+    owner = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="programmes"
+    )
+    description = models.TextField(blank=True)
+    launched_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty when the sources do not say."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("agreements:programme_detail", args=[self.slug])
+
+
+class Sector(SluggedModel):
+    """An entry of the controlled vocabulary of sectors; staff curate it, imports do not."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("agreements:sector_detail", args=[self.slug])
+
+
+class Beneficiary(models.Model):
+    """A group an MoU means to help: artisans, weavers, MSMEs, ..."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "beneficiaries"
+
+    def __str__(self):
+        return self.name
+
+
+class Cluster(SluggedModel):
+    """A place known for a product: Moradabad brassware, Bhadohi carpets, Baddi."""
+
+    place = models.CharField(max_length=100)
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="clusters")
+    product = models.CharField(
+        max_length=150, blank=True, help_text="Leave empty when the source names only the place."
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="clusters"
+    )
+    gi_tag = models.BooleanField(
+        "GI tag", default=False, help_text="Tick only when a source says the product is GI-tagged."
+    )
+
+    class Meta:
+        ordering = ["place", "product"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "place", "product"], name="unique_cluster_per_state"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.place}: {self.product}" if self.product else self.place
+
+    def get_absolute_url(self):
+        return reverse("agreements:cluster_detail", args=[self.slug])
+
+
+class Source(models.Model):
+    """A published article that reports one or more MoUs."""
+
+    title = models.CharField(
+        max_length=300,
+        help_text="The article's headline; a title in [square brackets] is the registry's own "
+        "description of an untitled article.",
+    )
+    publisher = models.CharField(max_length=150, blank=True)
+    author = models.CharField(max_length=150, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="Where the registry's copy is, what is missing.")
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [models.Index(fields=["url"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def published_on_display(self):
+        if self.published_on is None:
+            return "date not reported"
+        return format_partial_date(self.published_on, Precision.DAY)
+
+
+class MouQuerySet(models.QuerySet):
+    """Page-shaped querysets: each says which related rows it loads, so pages stay at
+    a fixed number of queries whatever the number of MoUs."""
+
+    def published(self):
+        return self.filter(published=True)
+
+    def for_list(self):
+        """What a row of the public list shows: one query for the MoUs, plus one per
+        prefetched relation (states, parties, programmes, sectors)."""
+        return self.prefetch_related(
+            "states",
+            Prefetch(
+                "mouparty_set",
+                queryset=MouParty.objects.select_related("party").order_by("order", "pk"),
+                to_attr="party_links",
+            ),
+            "programmes",
+            "sectors",
+        )
+
+    def for_detail(self):
+        """Everything the detail page shows, in a fixed 12 queries."""
+        return (
+            self.for_list()
+            .prefetch_related(
+                "clusters__state",
+                "clusters__sector",
+                "beneficiaries",
+                "sources",
+                Prefetch(
+                    "commitments",
+                    queryset=Commitment.objects.select_related("party", "source"),
+                    to_attr="commitment_list",
+                ),
+                Prefetch(
+                    "figures",
+                    queryset=ReportedFigure.objects.select_related(
+                        "party", "programme", "state", "sector", "source"
+                    ),
+                    to_attr="figure_list",
+                ),
+                Prefetch(
+                    "reactions",
+                    queryset=Reaction.objects.select_related("party", "source"),
+                    to_attr="reaction_list",
+                ),
+                Prefetch(
+                    "attendees",
+                    queryset=Attendee.objects.select_related("party", "source"),
+                    to_attr="attendee_list",
+                ),
+            )
+            .select_related("created_by_import", "last_import")
+        )
+
+    def search(self, text):
+        """Free-text search across titles, summaries, parties, clusters and commitments.
+
+        Joins several relations, so the result is ``distinct()``.
+        """
+        words = text.split()
+        query = self
+        for word in words:
+            query = query.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(objectives__icontains=word)
+                | Q(parties__name__icontains=word)
+                | Q(parties__short_name__icontains=word)
+                | Q(clusters__place__icontains=word)
+                | Q(clusters__product__icontains=word)
+                | Q(commitments__description__icontains=word)
+            )
+        return query.distinct() if words else query
+
+
+class Mou(SluggedModel):
+    """A memorandum of understanding, as the sources report it."""
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", "Announced"
+        SIGNED = "signed", "Signed"
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        TERMINATED = "terminated", "Terminated"
+
+    reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A stable identifier, used to update this MoU from a CSV import.",
+    )
+    title = models.CharField(max_length=300)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SIGNED)
+    signed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a month or a year, enter its first day and set the precision.",
+    )
+    signed_on_precision = models.CharField(
+        "precision", max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+    signed_on_note = models.CharField(
+        "about the date",
+        max_length=300,
+        blank=True,
+        help_text="What the source says about the date, e.g. 'in February', no year given.",
+    )
+    place = models.CharField(max_length=150, blank=True, help_text="Where it was signed.")
+    occasion = models.CharField(
+        max_length=200, blank=True, help_text="E.g. the ODOP Summit; a virtual ceremony."
+    )
+    ends_on = models.DateField(null=True, blank=True)
+    duration = models.CharField(
+        max_length=100, blank=True, help_text="As reported, e.g. 'three years'."
+    )
+    summary = models.TextField(blank=True)
+    objectives = models.TextField(blank=True)
+    beneficiaries = models.ManyToManyField(Beneficiary, blank=True, related_name="mous")
+    parties = models.ManyToManyField(Party, through="MouParty", related_name="mous")
+    states = models.ManyToManyField(State, related_name="mous")
+    programmes = models.ManyToManyField(Programme, blank=True, related_name="mous")
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="mous")
+    clusters = models.ManyToManyField(Cluster, blank=True, related_name="mous")
+    sources = models.ManyToManyField(Source, related_name="mous")
+    published = models.BooleanField(
+        default=False, help_text="Only published MoUs appear on the public site."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by_import = models.ForeignKey(
+        "ImportRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_mous",
+        editable=False,
+    )
+    last_import = models.ForeignKey(
+        "ImportRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changed_mous",
+        editable=False,
+        help_text="The import that last changed this MoU.",
+    )
+
+    objects = MouQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "MoU"
+        verbose_name_plural = "MoUs"
+        ordering = [models.F("signed_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="unique_mou_reference"
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True, signed_on_precision=Precision.UNKNOWN)
+                | (Q(signed_on__isnull=False) & ~Q(signed_on_precision=Precision.UNKNOWN)),
+                name="mou_signed_on_matches_precision",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["published", "signed_on"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["-created_at"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def slug_source(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:mou_detail", args=[self.slug])
+
+    def clean(self):
+        unknown = self.signed_on_precision == Precision.UNKNOWN
+        if self.signed_on is None and not unknown:
+            raise ValidationError(
+                {"signed_on": "Enter the date, or set the precision to 'Not reported'."}
+            )
+        if self.signed_on is not None and unknown:
+            raise ValidationError({"signed_on_precision": "Say how precise the date is."})
+        if self.signed_on and self.signed_on_precision in (Precision.MONTH, Precision.YEAR):
+            # Store a month or a year as its first day, so sorting and filtering agree.
+            first = self.signed_on.replace(day=1)
+            if self.signed_on_precision == Precision.YEAR:
+                first = first.replace(month=1)
+            self.signed_on = first
+        if self.ends_on and self.signed_on and self.ends_on < self.signed_on:
+            raise ValidationError({"ends_on": "An MoU cannot end before it was signed."})
+
+    @property
+    def signed_on_display(self):
+        return format_partial_date(self.signed_on, self.signed_on_precision)
+
+    @property
+    def signed_year(self):
+        return self.signed_on.year if self.signed_on else None
+
+
+class MouParty(models.Model):
+    """A party's place in an MoU: its role and who signed for it."""
+
+    class Role(models.TextChoices):
+        MARKETPLACE = "marketplace", "Marketplace"
+        GOVERNMENT = "government", "Government counterpart"
+        SIGNATORY_BODY = "signatory_body", "Signed on the government's behalf"
+        PARTNER = "partner", "Partner"
+
+    mou = models.ForeignKey(Mou, on_delete=models.CASCADE)
+    party = models.ForeignKey(Party, on_delete=models.PROTECT)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
+    signatory = models.CharField(max_length=150, blank=True, help_text="Who signed for it.")
+    signatory_title = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "party to the MoU"
+        verbose_name_plural = "parties to the MoU"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mou", "party"], name="unique_party_per_mou"),
+        ]
+
+    def __str__(self):
+        return f"{self.party} ({self.get_role_display()})"
+
+
+class SourcedModel(models.Model):
+    """A fact taken from an article: it names the article and may quote it."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    quote = models.TextField(blank=True, help_text="A short quote from the source.")
+
+    class Meta:
+        abstract = True
+
+
+class Commitment(SourcedModel):
+    """What a party undertakes under an MoU."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", "Training"
+        ONBOARDING = "onboarding", "Onboarding"
+        CATALOGUING = "cataloguing", "Cataloguing"
+        MARKETING = "marketing", "Marketing or promotion"
+        ACCOUNT_MANAGEMENT = "account_management", "Account management"
+        LOGISTICS = "logistics", "Logistics or warehousing"
+        FEE_WAIVER = "fee_waiver", "Fee or commission waiver"
+        SUPPLY = "supply", "Supplier linkage"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", "Pledged"
+        IN_PROGRESS = "in_progress", "In progress"
+        FULFILLED = "fulfilled", "Fulfilled"
+        LAPSED = "lapsed", "Lapsed"
+        UNKNOWN = "unknown", "Unknown"
+
+    mou = models.ForeignKey(Mou, on_delete=models.CASCADE, related_name="commitments")
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField()
+    target_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    target_unit = models.CharField(max_length=100, blank=True, help_text="E.g. MSME sellers.")
+    period = models.CharField(max_length=100, blank=True, help_text="E.g. the first six months.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLEDGED)
+
+    class Meta:
+        ordering = ["mou", "pk"]
+        indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | ~Q(target_unit=""),
+                name="commitment_target_has_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.description[:60]}"
+
+    def clean(self):
+        if self.target_value is not None and not self.target_unit:
+            raise ValidationError({"target_unit": "A target needs a unit."})
+
+
+class ReportedFigure(SourcedModel):
+    """A number a source reports about a party, programme, state or sector."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", "Exactly"
+        ABOUT = "about", "About"
+        OVER = "over", "Over"
+        UP_TO = "up_to", "Up to"
+
+    mou = models.ForeignKey(
+        Mou,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        help_text="The MoU whose report gives the figure, if any.",
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    description = models.CharField(max_length=300, help_text="What is counted.")
+    qualifier = models.CharField(max_length=6, choices=Qualifier.choices, blank=True)
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    unit = models.CharField(max_length=50, help_text="E.g. sellers, USD, artisans.")
+    value_as_written = models.CharField(
+        max_length=60, blank=True, help_text="The figure as the source writes it: 7.50 lakh."
+    )
+    as_of = models.DateField(null=True, blank=True)
+    as_of_precision = models.CharField(
+        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party__isnull=False)
+                | Q(programme__isnull=False)
+                | Q(state__isnull=False)
+                | Q(sector__isnull=False),
+                name="figure_has_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_value} {self.description}"
+
+    def clean(self):
+        if not (self.party_id or self.programme_id or self.state_id or self.sector_id):
+            raise ValidationError(
+                "Say what the figure is about: a party, programme, state or sector."
+            )
+
+    @property
+    def display_value(self):
+        number = self.value_as_written or f"{self.value.normalize():,f} {self.unit}"
+        qualifier = self.get_qualifier_display().lower() if self.qualifier else ""
+        return f"{qualifier} {number}".strip()
+
+    @property
+    def as_of_display(self):
+        return format_partial_date(self.as_of, self.as_of_precision)
+
+
+class Reaction(SourcedModel):
+    """A public response to an MoU: a party's or a person's statement, with its stance."""
+
+    class Stance(models.TextChoices):
+        SUPPORT = "support", "Support"
+        NEUTRAL = "neutral", "Neutral"
+        CONCERN = "concern", "Concern"
+        OPPOSITION = "opposition", "Opposition"
+
+    mou = models.ForeignKey(Mou, on_delete=models.CASCADE, related_name="reactions")
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="reactions"
+    )
+    speaker = models.CharField(max_length=200, blank=True, help_text="Who spoke, if a person.")
+    speaker_title = models.CharField(max_length=200, blank=True)
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["mou", "pk"]
+
+    def __str__(self):
+        who = self.speaker or self.party or "Unnamed"
+        return f"{who}: {self.get_stance_display()}"
+
+
+class Attendee(SourcedModel):
+    """Someone the source says was present at the signing."""
+
+    mou = models.ForeignKey(Mou, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["mou", "pk"]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+
+class ImportRecord(models.Model):
+    """One CSV or XLSX import that wrote to the registry: who, when, what file, what changed."""
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        COMMAND = "command", "Command line"
+
+    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    via = models.CharField(max_length=8, choices=Via.choices)
+    file_name = models.CharField(max_length=255)
+    checksum = models.CharField("SHA-256", max_length=64)
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    new_parties = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

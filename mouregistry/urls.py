@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "MoU Registry administration"
+admin.site.site_title = "MoU Registry admin"
+admin.site.index_title = "Curate the registry"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("agreements.urls")),
+]
