@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 
@@ -354,6 +356,45 @@ class MouQuerySet(models.QuerySet):
             )
         return query.distinct() if words else query
 
+    def per_year(self):
+        """``{"year": ..., "count": ...}`` rows, oldest first, for MoUs whose year is known.
+
+        One grouped query; MoUs with an unreported date are left out, not guessed.
+        """
+        return (
+            self.exclude(signed_on=None)
+            .annotate(year=ExtractYear("signed_on"))
+            .values("year")
+            .annotate(count=models.Count("pk", distinct=True))
+            .order_by("year")
+        )
+
+    def per_state(self):
+        """Every state, annotated ``mou_count`` with how many of these MoUs name it.
+
+        Zero counts included: the caller filters. One query (the MoUs are a subquery),
+        so call it on ``published()`` to keep drafts out of public counts.
+        """
+        return State.objects.annotate(
+            mou_count=models.Count("mous", filter=Q(mous__in=self.values("pk")), distinct=True)
+        ).order_by("name")
+
+    def related_to(self, mou):
+        """Other MoUs in one of ``mou``'s states or signed by one of its companies.
+
+        Reads ``mou.states`` and ``mou.party_links`` from the prefetch of ``for_list()``
+        or ``for_detail()``, so it costs no query beyond its own.
+        """
+        state_ids = [state.pk for state in mou.states.all()]
+        company_ids = [
+            link.party_id for link in mou.party_links if link.party.kind == Party.Kind.COMPANY
+        ]
+        return (
+            self.filter(Q(states__in=state_ids) | Q(parties__in=company_ids))
+            .exclude(pk=mou.pk)
+            .distinct()
+        )
+
 
 class Mou(SluggedModel):
     """A memorandum of understanding, as the sources report it."""
@@ -481,6 +522,30 @@ class Mou(SluggedModel):
     @property
     def signed_year(self):
         return self.signed_on.year if self.signed_on else None
+
+    @cached_property
+    def numbered_sources(self):
+        """The MoU's sources, numbered 1, 2, ... so each fact can point to its source.
+
+        Numbers the MoU's own sources first, then any other article a commitment,
+        figure, reaction or attendee cites, and sets ``number`` on every ``Source``
+        instance it meets (the facts' select_related copies included), so templates
+        print ``fact.source.number``. Needs ``for_detail()``: without its prefetches
+        this costs a query per relation.
+        """
+        facts = [
+            *self.commitment_list,
+            *self.figure_list,
+            *self.reaction_list,
+            *self.attendee_list,
+        ]
+        numbers, ordered = {}, []
+        for source in [*self.sources.all(), *(fact.source for fact in facts)]:
+            if source.pk not in numbers:
+                numbers[source.pk] = len(ordered) + 1
+                ordered.append(source)
+            source.number = numbers[source.pk]
+        return ordered
 
 
 class MouParty(models.Model):

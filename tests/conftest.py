@@ -126,3 +126,137 @@ def viewer(django_user_model):
 def outsider(django_user_model):
     """A staff user in neither group."""
     return _staff_in(django_user_model, "outsider")
+
+
+# --- Public browsing (tests/test_public_*.py) -------------------------------------
+
+
+@pytest.fixture
+def rich_mou(gujarat_mou, amazon, gujarat_industries, handloom, gujarat, article):
+    """The Gujarat MoU with one of everything the detail page shows, some from a second
+    article, so each fact's source number can be checked."""
+    from agreements.models import (
+        Attendee,
+        Beneficiary,
+        Cluster,
+        Commitment,
+        Reaction,
+        ReportedFigure,
+    )
+
+    follow_up = Source.objects.create(
+        title="A year on, Gujarat artisans sell abroad",
+        publisher="Follow-up Times",
+        url="https://followup.example.com/gujarat",
+        published_on=datetime.date(2022, 10, 1),
+    )
+    gujarat_mou.summary = "Amazon will onboard Gujarat's artisans to Global Selling."
+    gujarat_mou.save()
+    gujarat_mou.sectors.add(handloom)
+    patola = Cluster.objects.create(
+        place="Patan", product="Patola sarees", state=gujarat, sector=handloom, gi_tag=True
+    )
+    gujarat_mou.clusters.add(patola)
+    gujarat_mou.beneficiaries.add(Beneficiary.objects.create(name="Weavers"))
+    Commitment.objects.create(
+        mou=gujarat_mou,
+        party=amazon,
+        kind=Commitment.Kind.ONBOARDING,
+        description="Onboard MSME exporters to Global Selling",
+        target_value=750000,
+        target_unit="sellers",
+        period="three years",
+        status=Commitment.Status.IN_PROGRESS,
+        source=article,
+    )
+    ReportedFigure.objects.create(
+        mou=gujarat_mou,
+        party=amazon,
+        description="exporters onboarded",
+        qualifier=ReportedFigure.Qualifier.OVER,
+        value=750000,
+        unit="exporters",
+        value_as_written="7.50 lakh",
+        source=follow_up,
+    )
+    Reaction.objects.create(
+        mou=gujarat_mou,
+        party=gujarat_industries,
+        speaker="A. Official",
+        stance=Reaction.Stance.SUPPORT,
+        summary="Welcomed the MoU.",
+        source=article,
+    )
+    Attendee.objects.create(
+        mou=gujarat_mou, name="Chief Minister of Gujarat", party=gujarat_industries, source=article
+    )
+    return gujarat_mou
+
+
+@pytest.fixture
+def many_mous(db):
+    """240 published MoUs (and 10 drafts) spread over 12 states, 8 parties, 3 programmes,
+    3 sectors and clusters, each with a commitment: enough rows that a page whose query
+    count grew with the data would show it. Built with bulk_create, in a few queries."""
+    from agreements.models import Cluster, Commitment
+
+    states = State.objects.bulk_create(
+        State(name=f"State {n:02d}", code=f"S{chr(65 + n)}", slug=f"state-{n:02d}", kind="state")
+        for n in range(12)
+    )
+    parties = Party.objects.bulk_create(
+        Party(name=f"Party {n}", slug=f"party-{n}", kind=kind)
+        for n, kind in enumerate([Party.Kind.COMPANY] * 4 + [Party.Kind.DEPARTMENT] * 4)
+    )
+    programmes = Programme.objects.bulk_create(
+        Programme(name=f"Programme {n}", slug=f"programme-{n}", owner=parties[n]) for n in range(3)
+    )
+    sectors = Sector.objects.bulk_create(
+        Sector(name=f"Sector {n}", slug=f"sector-{n}") for n in range(3)
+    )
+    clusters = Cluster.objects.bulk_create(
+        Cluster(place=f"Place {n}", product="Goods", slug=f"place-{n}", state=states[n])
+        for n in range(12)
+    )
+    source = Source.objects.create(title="Bulk source", url="https://example.com/bulk")
+    mous = Mou.objects.bulk_create(
+        Mou(
+            title=f"Bulk MoU {n:03d}",
+            slug=f"bulk-mou-{n:03d}",
+            summary="A bulk-made MoU",
+            signed_on=datetime.date(2015 + n % 10, 1 + n % 12, 1),
+            signed_on_precision=Precision.MONTH,
+            published=n < 240,
+        )
+        for n in range(250)
+    )
+    through = Mou.states.through
+    through.objects.bulk_create(
+        through(mou=mou, state=states[n % 12]) for n, mou in enumerate(mous)
+    )
+    MouParty.objects.bulk_create(
+        link
+        for n, mou in enumerate(mous)
+        for link in (
+            MouParty(mou=mou, party=parties[n % 4], role=MouParty.Role.MARKETPLACE, order=0),
+            MouParty(mou=mou, party=parties[4 + n % 4], role=MouParty.Role.GOVERNMENT, order=1),
+        )
+    )
+    for relation, items in (
+        (Mou.programmes, programmes),
+        (Mou.sectors, sectors),
+        (Mou.clusters, clusters),
+    ):
+        model = relation.through
+        target = relation.field.m2m_reverse_field_name()
+        model.objects.bulk_create(
+            model(mou=mou, **{target: items[n % len(items)]}) for n, mou in enumerate(mous)
+        )
+    Mou.sources.through.objects.bulk_create(
+        Mou.sources.through(mou=mou, source=source) for mou in mous
+    )
+    Commitment.objects.bulk_create(
+        Commitment(mou=mou, party=parties[n % 4], description=f"Train {n} sellers", source=source)
+        for n, mou in enumerate(mous)
+    )
+    return mous

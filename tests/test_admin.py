@@ -1,0 +1,162 @@
+"""The admin, where staff curate: Editors change, Viewers look, other staff see nothing."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from agreements.models import (
+    Attendee,
+    Beneficiary,
+    Cluster,
+    Commitment,
+    Mou,
+    Reaction,
+    ReportedFigure,
+    Sector,
+)
+
+MODELS = [model for model in admin.site._registry if model._meta.app_label == "agreements"]
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:agreements_{model._meta.model_name}_{action}", args=args)
+
+
+@pytest.fixture
+def curated(gujarat_mou, amazon, gujarat, handloom, article):
+    """One row of every model, hanging off the Gujarat MoU."""
+    cluster = Cluster.objects.create(place="Surat", state=gujarat, sector=handloom)
+    gujarat_mou.clusters.add(cluster)
+    gujarat_mou.beneficiaries.add(Beneficiary.objects.create(name="MSMEs"))
+    Commitment.objects.create(
+        mou=gujarat_mou,
+        party=amazon,
+        kind=Commitment.Kind.TRAINING,
+        description="Train and onboard MSMEs",
+        source=article,
+    )
+    ReportedFigure.objects.create(
+        mou=gujarat_mou,
+        party=amazon,
+        description="Indian exporters on Global Selling",
+        qualifier="over",
+        value=70000,
+        unit="exporters",
+        source=article,
+    )
+    Reaction.objects.create(
+        mou=gujarat_mou, party=amazon, stance="support", summary="Welcomed it", source=article
+    )
+    Attendee.objects.create(mou=gujarat_mou, name="Vijay Rupani", source=article)
+    return gujarat_mou
+
+
+def any_object(model):
+    return model._default_manager.first()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_editors_can_open_every_list_add_and_change_page(client, editor, curated, model):
+    client.force_login(editor)
+    pages = [admin_url(model, "changelist")]
+    if editor.has_perm(f"agreements.add_{model._meta.model_name}"):
+        pages.append(admin_url(model, "add"))
+    obj = any_object(model)
+    if obj is not None:
+        pages.append(admin_url(model, "change", obj.pk))
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_every_changelist_runs_a_fixed_number_of_queries(
+    client, editor, curated, model, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    with django_assert_max_num_queries(15):
+        assert client.get(admin_url(model, "changelist")).status_code == 200
+
+
+def test_the_mou_change_page_stays_within_its_query_budget(
+    client, editor, curated, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    with django_assert_max_num_queries(40):
+        client.get(admin_url(Mou, "change", curated.pk))
+
+
+def test_mou_changelist_query_count_does_not_grow_with_rows(
+    client, editor, make_mou, amazon, gujarat_industries, gujarat, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_mou(f"MoU number {n}", parties=[amazon, gujarat_industries], states=[gujarat])
+    client.force_login(editor)
+    with django_assert_max_num_queries(15):
+        response = client.get(admin_url(Mou, "changelist"))
+    assert "MoU number 29" in response.text
+
+
+def test_editors_can_change_and_delete_records(client, editor, gujarat_mou, handloom):
+    client.force_login(editor)
+    response = client.post(
+        admin_url(Sector, "change", handloom.pk),
+        {"name": "Handloom weaving", "slug": "handloom", "description": ""},
+    )
+    assert response.status_code == 302
+    handloom.refresh_from_db()
+    assert handloom.name == "Handloom weaving"
+    response = client.post(
+        admin_url(Mou, "changelist"),
+        {"action": "delete_selected", "_selected_action": [gujarat_mou.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Mou.objects.exists()
+
+
+def test_viewers_see_records_but_cannot_change_them(client, viewer, curated):
+    client.force_login(viewer)
+    change_url = admin_url(Mou, "change", curated.pk)
+    page = client.get(change_url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
+    assert client.get(admin_url(Mou, "add")).status_code == 403
+    client.post(change_url, {"title": "Hijacked"})
+    curated.refresh_from_db()
+    assert curated.title != "Hijacked"
+
+
+def test_staff_outside_both_groups_see_nothing(client, outsider, curated):
+    client.force_login(outsider)
+    index = client.get(reverse("admin:index"))
+    assert "MoU registry" not in index.text
+    assert client.get(admin_url(Mou, "changelist")).status_code == 403
+    assert client.get(admin_url(Mou, "change", curated.pk)).status_code == 403
+
+
+def test_the_mou_list_filters_by_year_including_unknown(
+    client, editor, make_mou, amazon, gujarat_industries, gujarat
+):
+    make_mou("Dated", parties=[amazon, gujarat_industries], states=[gujarat])
+    make_mou("Undated", parties=[amazon, gujarat_industries], states=[gujarat], signed_on=None)
+    client.force_login(editor)
+    response = client.get(admin_url(Mou, "changelist"), {"year": "unknown"})
+    assert "Undated" in response.text
+    assert ">Dated<" not in response.text
+    response = client.get(admin_url(Mou, "changelist"), {"year": "2021"})
+    assert ">Dated<" in response.text
+    assert "Undated" not in response.text
+
+
+def test_the_admin_links_to_the_public_page(client, editor, gujarat_mou):
+    client.force_login(editor)
+    response = client.get(admin_url(Mou, "changelist"))
+    assert gujarat_mou.get_absolute_url() in response.text
+
+
+def test_an_mou_saved_in_the_admin_keeps_a_month_as_its_first_day(client, editor, gujarat_mou):
+    gujarat_mou.signed_on = datetime.date(2021, 9, 17)
+    gujarat_mou.full_clean()
+    assert gujarat_mou.signed_on == datetime.date(2021, 9, 1)
