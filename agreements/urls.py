@@ -1,7 +1,27 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .feeds import MouFeed
+from .sitemaps import sitemaps
 
 app_name = "agreements"
 
-urlpatterns: list = []
+# Downloads and the feed end in an extension, which a <slug> cannot match, so no MoU
+# slug can ever shadow them.
+urlpatterns: list = [
+    path("", views.home, name="home"),
+    path("mous/", views.mou_list, name="mou_list"),
+    path("mous/export.csv", views.mou_csv, name="mou_csv"),
+    path("mous/export.json", views.mou_json, name="mou_json"),
+    path("mous/feed.atom", MouFeed(), name="mou_feed"),
+    path("mous/<slug:slug>/", views.mou_detail, name="mou_detail"),
+    path("states/", views.state_list, name="state_list"),
+    path("states/<slug:slug>/", views.state_detail, name="state_detail"),
+    path("parties/<slug:slug>/", views.party_detail, name="party_detail"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
+    path("clusters/<slug:slug>/", views.cluster_detail, name="cluster_detail"),
+    path("sectors/<slug:slug>/", views.sector_detail, name="sector_detail"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+]

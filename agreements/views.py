@@ -1,0 +1,219 @@
+"""
+The public registry: server-rendered pages anyone can read without an account.
+
+Views only select, filter, paginate and render. What a page loads lives on
+``MouQuerySet`` (``for_list()``, ``for_detail()``, ``per_state()``...), so
+every page runs a fixed number of queries whatever the number of MoUs; the
+tests pin each count. Drafts never reach the public: every MoU query starts
+from ``published()`` (staff alone may preview a draft's page).
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from . import resources
+from .filters import MouFilter
+from .models import Cluster, Mou, Party, Programme, Sector, State
+
+PER_PAGE = 25
+ENTITY_PER_PAGE = 50
+
+
+def paginate(request, queryset, per_page=PER_PAGE):
+    """The requested page; a page number past the end (or not a number) gives the
+    nearest real page and a note for the template, never a 404.
+
+    Costs two queries: a COUNT and the page's rows.
+    """
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    note = ""
+    if asked not in (None, "", str(page.number)):
+        note = f"There is no page “{asked[:20]}”; showing page {page.number}."
+    return page, note
+
+
+def filtered_mous(request):
+    """The published MoUs the request's filters select; invalid filters are left out."""
+    return MouFilter(request.GET, queryset=Mou.objects.published())
+
+
+def home(request):
+    """Counts, the two charts, the latest MoUs and the entry points: 13 queries."""
+    mous = Mou.objects.published()
+    list_url = reverse("agreements:mou_list")
+    context = {
+        "counts": {
+            "mous": mous.count(),
+            "states": mous.values("states").exclude(states=None).distinct().count(),
+            "companies": Party.objects.filter(kind=Party.Kind.COMPANY, mous__in=mous)
+            .distinct()
+            .count(),
+        },
+        "per_state": [state for state in mous.per_state() if state.mou_count],
+        "per_year": [
+            {**row, "url": f"{list_url}?year_from={row['year']}&year_to={row['year']}"}
+            for row in mous.per_year()
+        ],
+        "latest": mous.for_list().order_by("-created_at")[:6],
+        "companies": Party.objects.filter(kind=Party.Kind.COMPANY, mous__in=mous)
+        .annotate(mou_count=Count("mous", distinct=True))
+        .order_by("-mou_count", "name")[:12],
+        "programmes": Programme.objects.filter(mous__in=mous)
+        .annotate(mou_count=Count("mous", distinct=True))
+        .order_by("-mou_count", "name")[:12],
+        "sectors": Sector.objects.filter(mous__in=mous)
+        .annotate(mou_count=Count("mous", distinct=True))
+        .order_by("-mou_count", "name"),
+    }
+    return render(request, "agreements/home.html", context)
+
+
+def mou_list(request):
+    """The filtered, ordered, paginated list: 10 queries, plus one per chosen filter object."""
+    filterset = filtered_mous(request)
+    page, page_note = paginate(request, filterset.qs.for_list())
+    context = {"filter": filterset, "page": page, "page_note": page_note}
+    return render(request, "agreements/mou_list.html", context)
+
+
+def mou_detail(request, slug):
+    """One MoU with everything it holds and its related MoUs: at most 19 queries
+    (``for_detail()`` plus the related list's ``for_list()``). Staff may preview drafts."""
+    mous = Mou.objects.all() if request.user.is_staff else Mou.objects.published()
+    mou = get_object_or_404(mous.for_detail(), slug=slug)
+    related = Mou.objects.published().related_to(mou).for_list()[:6]
+    return render(
+        request,
+        "agreements/mou_detail.html",
+        {"mou": mou, "sources": mou.numbered_sources, "related": related},
+    )
+
+
+def state_list(request):
+    states = Mou.objects.published().per_state()
+    return render(request, "agreements/state_list.html", {"states": states})
+
+
+def state_detail(request, slug):
+    state = get_object_or_404(State, slug=slug)
+    mous = Mou.objects.published().filter(states=state)
+    context = {
+        "clusters": state.clusters.annotate(
+            mou_count=Count("mous", filter=Q(mous__in=mous.values("pk")), distinct=True)
+        ).select_related("sector"),
+        # Filtering before annotating makes the count see only this state's MoUs.
+        "parties": Party.objects.filter(mous__in=mous)
+        .annotate(mou_count=Count("mous", distinct=True))
+        .order_by("-mou_count", "name"),
+        "filter_query": f"?state={state.slug}",
+    }
+    return _entity_page(request, "agreements/state_detail.html", state, mous, context)
+
+
+def party_detail(request, slug):
+    party = get_object_or_404(Party.objects.select_related("state", "parent"), slug=slug)
+    mous = Mou.objects.published().filter(parties=party)
+    context = {
+        "programmes": party.programmes.all(),
+        "children": party.children.all(),
+        "filter_query": f"?party={party.slug}",
+    }
+    return _entity_page(request, "agreements/party_detail.html", party, mous, context)
+
+
+def programme_detail(request, slug):
+    programme = get_object_or_404(Programme.objects.select_related("owner"), slug=slug)
+    mous = Mou.objects.published().filter(programmes=programme)
+    context = {"filter_query": f"?programme={programme.slug}"}
+    return _entity_page(request, "agreements/programme_detail.html", programme, mous, context)
+
+
+def cluster_detail(request, slug):
+    cluster = get_object_or_404(Cluster.objects.select_related("state", "sector"), slug=slug)
+    mous = Mou.objects.published().filter(clusters=cluster)
+    return _entity_page(request, "agreements/cluster_detail.html", cluster, mous, {})
+
+
+def sector_detail(request, slug):
+    sector = get_object_or_404(Sector, slug=slug)
+    mous = Mou.objects.published().filter(sectors=sector)
+    context = {
+        "clusters": sector.clusters.select_related("state"),
+        "filter_query": f"?sector={sector.slug}",
+    }
+    return _entity_page(request, "agreements/sector_detail.html", sector, mous, context)
+
+
+def _entity_page(request, template, obj, mous, context):
+    """A state, party, programme, cluster or sector page: the object and a page of its MoUs."""
+    page, page_note = paginate(request, mous.for_list(), ENTITY_PER_PAGE)
+    context.update({"object": obj, "page": page, "page_note": page_note})
+    return render(request, template, context)
+
+
+def mou_csv(request):
+    """The filtered list in the CSV import's columns (formula-escaped by ``resources``)."""
+    response = HttpResponse(
+        resources.mous_to_csv(filtered_mous(request).qs), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mous.csv"'
+    return response
+
+
+def mou_json(request):
+    """The filtered list as plain JSON: published fields only (no import bookkeeping)."""
+    mous = filtered_mous(request).qs.for_list().prefetch_related("clusters", "sources")
+    data = {
+        "registry": settings.REGISTRY_NAME,
+        "generated_at": timezone.now(),
+        "query": request.GET.urlencode(),
+        "mous": [mou_as_json(request, mou) for mou in mous],
+    }
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 1})
+    response["Content-Disposition"] = 'attachment; filename="mous.json"'
+    return response
+
+
+def mou_as_json(request, mou):
+    """One MoU for the JSON download; expects ``for_list()`` plus clusters and sources."""
+    return {
+        "reference": mou.reference,
+        "slug": mou.slug,
+        "url": request.build_absolute_uri(mou.get_absolute_url()),
+        "title": mou.title,
+        "status": mou.status,
+        "signed_on": mou.signed_on,
+        "signed_on_precision": mou.signed_on_precision,
+        "signed_on_display": mou.signed_on_display,
+        "place": mou.place,
+        "summary": mou.summary,
+        "states": [state.name for state in mou.states.all()],
+        "parties": [
+            {"name": link.party.name, "role": link.role, "signatory": link.signatory}
+            for link in mou.party_links
+        ],
+        "programmes": [programme.name for programme in mou.programmes.all()],
+        "sectors": [sector.name for sector in mou.sectors.all()],
+        "clusters": [str(cluster) for cluster in mou.clusters.all()],
+        "sources": [
+            {
+                "title": source.title,
+                "publisher": source.publisher,
+                "url": source.url,
+                "published_on": source.published_on,
+            }
+            for source in mou.sources.all()
+        ],
+        "updated_at": mou.updated_at,
+    }
+
+
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,66 @@
+"""
+Atom feeds of newly added MoUs for any filtered list.
+
+The feed takes the list page's query string (``/mous/feed.atom?party=flipkart&state=assam``),
+so a reader can follow "Flipkart in Assam" in a feed reader. The registry has no
+"published at" field: entries are ordered by when the record was created, which
+for a record published later than it was created means it may appear below newer ones.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .views import filtered_mous
+
+FEED_LENGTH = 50
+
+
+class MouFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request):
+        self.query = request.GET.urlencode()
+        return filtered_mous(request)
+
+    def title(self, filterset):
+        topic = filterset.description
+        name = settings.REGISTRY_NAME
+        return f"{name}: new MoUs ({topic})" if topic else f"{name}: new MoUs"
+
+    def subtitle(self, filterset):
+        return "E-commerce MoUs with Indian state governments, as newly added to the registry."
+
+    def link(self, filterset):
+        list_url = reverse("agreements:mou_list")
+        return f"{list_url}?{self.query}" if self.query else list_url
+
+    def items(self, filterset):
+        """The newest records of the filtered list: three queries (MoUs, states, parties)."""
+        return filterset.qs.order_by("-created_at", "-pk").prefetch_related("states", "parties")[
+            :FEED_LENGTH
+        ]
+
+    def item_title(self, mou):
+        return mou.title
+
+    def item_description(self, mou):
+        parts = [
+            f"Signed: {mou.signed_on_display}.",
+            f"Status: {mou.get_status_display()}.",
+            "States: " + ", ".join(state.name for state in mou.states.all()) + ".",
+            "Parties: " + ", ".join(party.name for party in mou.parties.all()) + ".",
+        ]
+        if mou.summary:
+            parts.append(mou.summary)
+        return " ".join(parts)
+
+    def item_pubdate(self, mou):
+        return mou.created_at
+
+    def item_updateddate(self, mou):
+        return mou.updated_at
+
+    def item_categories(self, mou):
+        return [state.name for state in mou.states.all()]

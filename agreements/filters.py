@@ -1,0 +1,146 @@
+"""
+The public MoU list's filters, shared by the list page, its CSV and JSON
+downloads and its Atom feed, so "Flipkart in Assam" means the same rows
+everywhere.
+
+Every choice is addressed by slug (``?state=assam&party=flipkart``), so a
+filtered list is a readable, shareable URL.
+
+Bad values never empty the list: ``FilterSet.qs`` filters with the form's
+``cleaned_data``, from which Django drops every field that failed
+validation. We never use django-filter's strict ``FilterView`` (which returns
+``none()`` for an invalid form); the page shows the field's error and the
+rows unfiltered by that field.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import F
+
+from .models import Mou, Party, Programme, Sector, State
+
+SEARCH_MAX_LENGTH = 200
+
+ORDERINGS = {
+    "newest": [F("signed_on").desc(nulls_last=True), "title"],
+    "oldest": [F("signed_on").asc(nulls_last=True), "title"],
+    "title": ["title"],
+}
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year between 1900 and 2100, not the decimal NumberFilter accepts."""
+
+    field_class = forms.IntegerField
+
+
+class MouFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Words in titles, summaries, parties, clusters and commitments.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    state = django_filters.ModelChoiceFilter(
+        label="State or UT",
+        field_name="states",
+        to_field_name="slug",
+        queryset=State.objects.all(),
+        empty_label="Any state",
+        distinct=True,
+    )
+    party = django_filters.ModelChoiceFilter(
+        label="Company or government body",
+        field_name="parties",
+        to_field_name="slug",
+        queryset=Party.objects.all(),
+        empty_label="Any party",
+        distinct=True,
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label="Programme",
+        field_name="programmes",
+        to_field_name="slug",
+        queryset=Programme.objects.all(),
+        empty_label="Any programme",
+        distinct=True,
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label="Sector",
+        field_name="sectors",
+        to_field_name="slug",
+        queryset=Sector.objects.all(),
+        empty_label="Any sector",
+        distinct=True,
+    )
+    status = django_filters.ChoiceFilter(choices=Mou.Status.choices, empty_label="Any status")
+    year_from = YearFilter(
+        label="Signed from (year)",
+        field_name="signed_on",
+        lookup_expr="year__gte",
+        min_value=1900,
+        max_value=2100,
+    )
+    year_to = YearFilter(
+        label="Signed up to (year)",
+        field_name="signed_on",
+        lookup_expr="year__lte",
+        min_value=1900,
+        max_value=2100,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Order",
+        method="filter_sort",
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title")],
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Mou
+        fields: list = []
+
+    def filter_queryset(self, queryset):
+        """Filter by the valid fields only (``cleaned_data`` holds no invalid one), and mark
+        each invalid field so screen readers announce it with its message."""
+        for name in self.form.errors:
+            if name in self.form.fields:
+                self.form.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}_error"}
+                )
+        return super().filter_queryset(queryset)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["newest"]))
+
+    @property
+    def active_filters(self):
+        """The valid filters in use, as ``(label, value, query string without it)``.
+
+        Lets the page show each filter as a removable chip. Reads the form's
+        cleaned data, so call it after ``qs``; costs no query (the chosen objects
+        were fetched during validation).
+        """
+        if not self.is_bound:
+            return []
+        self.form.is_valid()  # fills cleaned_data (a no-op once qs has run)
+        chips = []
+        for name, value in self.form.cleaned_data.items():
+            if name == "sort" or value in (None, ""):
+                continue
+            field = self.form.fields[name]
+            shown = dict(field.choices).get(value, value) if name == "status" else value
+            rest = self.data.copy()
+            for key in (name, "page"):
+                rest.pop(key, None)
+            query = rest.urlencode()
+            chips.append((field.label, shown, f"?{query}" if query else "?"))
+        return chips
+
+    @property
+    def description(self):
+        """The filters in words ("Flipkart, Assam"), for feed and page titles."""
+        return ", ".join(str(value) for _label, value, _query in self.active_filters)

@@ -1,0 +1,436 @@
+"""Benchmark of the public pages on a large synthetic registry.
+
+Builds (once) a registry of 20,000 published MoUs, some drafts, a few hundred parties,
+all 36 states, programmes, clusters, sectors, commitments and sources in its own SQLite
+database under /tmp (never db.sqlite3), then times each public page through
+``django.test.Client`` and counts its queries. Targets, at 20,000 MoUs on SQLite:
+median under 100 ms, 95th percentile under 250 ms.
+
+    .venv/bin/python benchmarks/pages.py [--mous 20000] [--requests 50] [--database PATH]
+
+A rerun reuses the database when it already holds the requested number of MoUs;
+``--rebuild`` forces a fresh one.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = Path("/tmp/mouregistry-bench.sqlite3")
+
+TARGET_MEDIAN_MS = 100
+TARGET_P95_MS = 250
+
+COMPANIES = [
+    ("Amazon India", "Amazon"),
+    ("Flipkart", ""),
+    ("Meesho", ""),
+    ("Snapdeal", ""),
+    ("JioMart", ""),
+    ("Paytm Mall", ""),
+    ("ShopClues", ""),
+    ("IndiaMART", ""),
+    ("Udaan", ""),
+    ("Myntra", ""),
+    ("Tata CLiQ", ""),
+    ("Nykaa", ""),
+    ("BigBasket", ""),
+    ("Craftsvilla", ""),
+    ("Pepperfry", ""),
+    ("Ajio", ""),
+]
+# Per state: (name pattern, short-name pattern, kind), e.g. "Khadi and Village Industries
+# Board, Assam". 8 bodies x 36 states + 16 companies = 304 parties.
+GOVERNMENT_BODIES = [
+    ("Government of {state}", "", "state_government"),
+    ("Department of Industries, {state}", "", "department"),
+    ("{state} Handloom and Handicrafts Corporation", "{code}HHC", "state_corporation"),
+    ("{state} Khadi and Village Industries Board", "{code}KVIB", "statutory_board"),
+    ("{state} MSME Promotion Bureau", "", "department"),
+    ("{state} Weavers' Cooperative Federation", "", "cooperative"),
+    ("{state} State Rural Livelihood Mission", "{code}SRLM", "department"),
+    ("{state} Export Promotion Council", "", "department"),
+]
+PROGRAMMES = [
+    ("Amazon Karigar", 0),
+    ("Amazon Saheli", 0),
+    ("Amazon Global Selling", 0),
+    ("Kala Haat", 0),
+    ("Flipkart Samarth", 1),
+    ("Flipkart Wholesale", 1),
+    ("Meesho Pragati", 2),
+    ("Snapdeal Unnati", 3),
+    ("JioMart Local", 4),
+    ("One District One Product", None),
+    ("Digital Saksham", None),
+    ("Vocal for Local", None),
+]
+PLACES = [
+    ("Moradabad", "Brassware", "metalware"),
+    ("Bhadohi", "Carpets", "carpets"),
+    ("Varanasi", "Banarasi silk saris", "silk"),
+    ("Aligarh", "Locks", "locks-and-hardware"),
+    ("Lucknow", "Chikankari", "handicrafts"),
+    ("Kanpur", "Leather-based items", "leather-and-footwear"),
+    ("Meerut", "Sports goods", "sports-goods"),
+    ("Saharanpur", "Wood products", "wood-products"),
+    ("Pochampally", "Ikat", "handloom"),
+    ("Kanchipuram", "Silk saris", "silk"),
+    ("Channapatna", "Wooden toys", "wood-products"),
+    ("Jaipur", "Gems", "gems-and-jewellery"),
+    ("Sualkuchi", "Muga silk", "silk"),
+    ("Panipat", "Home textiles", "textiles-and-apparel"),
+    ("Kullu", "Shawls", "handloom"),
+    ("Srinagar", "Pashmina", "handloom"),
+    ("Shimla", "Apples", "horticulture"),
+    ("Tiruppur", "Knitwear", "textiles-and-apparel"),
+]
+COMMITMENTS = [
+    ("training", "Train {n} artisans and weavers in selling online"),
+    ("onboarding", "Onboard {n} MSME sellers to the marketplace"),
+    ("cataloguing", "Photograph and catalogue the products of {n} craftspeople"),
+    ("marketing", "Promote {place} products in a dedicated storefront"),
+    ("account_management", "Give {n} sellers a dedicated account manager"),
+    ("logistics", "Pick up orders from {place} at subsidised rates"),
+    ("fee_waiver", "Waive the selling commission for the first six months"),
+    ("supply", "Link {n} producers to buyers across India"),
+]
+PUBLISHERS = ["The Hindu", "Business Standard", "Moneycontrol", "The Economic Times", "Mint"]
+
+
+def configure(database):
+    """Point Django at the benchmark database and set it up; never the project's db."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["DJANGO_DEBUG"] = "1"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mouregistry.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    name = Path(settings.DATABASES["default"]["NAME"]).resolve()
+    assert name == Path(database).resolve(), f"refusing to benchmark {name}"
+    assert name != (ROOT / "db.sqlite3").resolve(), "the benchmark must not touch db.sqlite3"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def generate(mous=20_000, drafts_per_cent=3, seed=42):
+    """Fill the (migrated, empty) database with ``mous`` published MoUs and some drafts.
+
+    Everything goes in with ``bulk_create`` (the through tables too), in one transaction.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from agreements.models import (
+        Beneficiary,
+        Cluster,
+        Commitment,
+        Mou,
+        MouParty,
+        Party,
+        Precision,
+        Programme,
+        Sector,
+        Source,
+        State,
+    )
+
+    rng = random.Random(seed)
+    call_command("loaddata", "states", "vocabulary", verbosity=0)
+    states = list(State.objects.order_by("pk"))
+    sectors = {sector.slug: sector for sector in Sector.objects.all()}
+    beneficiaries = list(Beneficiary.objects.all())
+
+    with transaction.atomic():
+        companies = Party.objects.bulk_create(
+            Party(name=name, short_name=short, slug=slugify_simple(name), kind="company")
+            for name, short in COMPANIES
+        )
+        bodies = Party.objects.bulk_create(
+            Party(
+                name=name.format(state=state.name),
+                short_name=short.format(code=state.code),
+                slug=slugify_simple(name.format(state=state.name)),
+                kind=kind,
+                state=state,
+            )
+            for state in states
+            for name, short, kind in GOVERNMENT_BODIES
+        )
+        bodies_by_state = {
+            state.pk: bodies[i * len(GOVERNMENT_BODIES) : (i + 1) * len(GOVERNMENT_BODIES)]
+            for i, state in enumerate(states)
+        }
+        programmes = Programme.objects.bulk_create(
+            Programme(
+                name=name,
+                slug=slugify_simple(name),
+                owner=companies[owner] if owner is not None else None,
+            )
+            for name, owner in PROGRAMMES
+        )
+        clusters = Cluster.objects.bulk_create(
+            Cluster(
+                place=place,
+                product=product,
+                state=state,
+                sector=sectors[sector],
+                slug=slugify_simple(f"{place} {product} {state.code}"),
+            )
+            for state in states
+            for place, product, sector in rng.sample(PLACES, 6)
+        )
+        clusters_by_state = {}
+        for cluster in clusters:
+            clusters_by_state.setdefault(cluster.state_id, []).append(cluster)
+        sources = Source.objects.bulk_create(
+            Source(
+                title=f"E-commerce MoU report no. {n}",
+                publisher=rng.choice(PUBLISHERS),
+                url=f"https://news.example.com/{n}" if n % 10 else "",
+                published_on=datetime.date(2015, 1, 1) + datetime.timedelta(days=n % 3650),
+            )
+            for n in range(mous // 2)
+        )
+
+        total = mous + mous * drafts_per_cent // 100
+        plans = []
+        for n in range(total):
+            state = rng.choice(states)
+            extra_state = rng.choice(states) if rng.random() < 0.1 else None
+            company = rng.choices(companies, weights=[30, 30, 10, 6] + [2] * 12)[0]
+            body = rng.choice(bodies_by_state[state.pk])
+            government = bodies_by_state[state.pk][0]
+            parties = [company, body]
+            if body is not government and rng.random() < 0.3:
+                parties.append(government)
+            cluster_pool = clusters_by_state[state.pk]
+            chosen_clusters = rng.sample(cluster_pool, rng.randint(0, 2))
+            sector_set = {c.sector for c in chosen_clusters} or {rng.choice(list(sectors.values()))}
+            plans.append(
+                {
+                    "state": state,
+                    "states": [state] + ([extra_state] if extra_state not in (None, state) else []),
+                    "parties": parties,
+                    "programmes": [rng.choice(programmes)] if rng.random() < 0.6 else [],
+                    "sectors": sorted(sector_set, key=lambda s: s.pk),
+                    "clusters": chosen_clusters,
+                    "sources": rng.sample(sources, rng.randint(1, 2)),
+                    "beneficiaries": rng.sample(beneficiaries, rng.randint(0, 2)),
+                    "published": n < mous,
+                }
+            )
+
+        mou_rows = []
+        for n, plan in enumerate(plans):
+            company, body = plan["parties"][:2]
+            place = plan["clusters"][0].place if plan["clusters"] else plan["state"].name
+            precision = rng.choices(
+                [Precision.DAY, Precision.MONTH, Precision.YEAR, Precision.UNKNOWN],
+                weights=[60, 25, 10, 5],
+            )[0]
+            signed_on = None
+            if precision != Precision.UNKNOWN:
+                signed_on = datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randrange(3900))
+                if precision != Precision.DAY:
+                    signed_on = signed_on.replace(day=1)
+                if precision == Precision.YEAR:
+                    signed_on = signed_on.replace(month=1)
+            title = f"{company.name} MoU with {body.name} ({place}) no. {n}"
+            mou_rows.append(
+                Mou(
+                    reference=f"BENCH-{n:06d}",
+                    title=title,
+                    slug=f"{slugify_simple(title)[:60]}-{n}",
+                    status=rng.choice(["signed", "signed", "active", "announced", "expired"]),
+                    signed_on=signed_on,
+                    signed_on_precision=precision,
+                    place=place,
+                    summary=f"{company.name} will help sellers from {place} in "
+                    f"{plan['state'].name} sell online, with {body.name}.",
+                    objectives="Bring local producers to e-commerce; train them; promote them.",
+                    published=plan["published"],
+                )
+            )
+        mou_rows = Mou.objects.bulk_create(mou_rows, batch_size=2000)
+
+        def link(relation, field, attr):
+            through = relation.through
+            through.objects.bulk_create(
+                (
+                    through(mou_id=mou.pk, **{f"{field}_id": item.pk})
+                    for mou, plan in zip(mou_rows, plans, strict=True)
+                    for item in plan[attr]
+                ),
+                batch_size=5000,
+            )
+
+        link(Mou.states, "state", "states")
+        link(Mou.programmes, "programme", "programmes")
+        link(Mou.sectors, "sector", "sectors")
+        link(Mou.clusters, "cluster", "clusters")
+        link(Mou.sources, "source", "sources")
+        link(Mou.beneficiaries, "beneficiary", "beneficiaries")
+        MouParty.objects.bulk_create(
+            (
+                MouParty(
+                    mou_id=mou.pk,
+                    party_id=party.pk,
+                    order=order,
+                    role="marketplace" if party.kind == "company" else "government",
+                    signatory=f"Signatory {order + 1}",
+                )
+                for mou, plan in zip(mou_rows, plans, strict=True)
+                for order, party in enumerate(plan["parties"])
+            ),
+            batch_size=5000,
+        )
+        commitments = []
+        for mou, plan in zip(mou_rows, plans, strict=True):
+            for kind, text in rng.sample(COMMITMENTS, rng.randint(2, 4)):
+                number = rng.choice([500, 1000, 2500, 10000])
+                commitments.append(
+                    Commitment(
+                        mou_id=mou.pk,
+                        party=rng.choice(plan["parties"]),
+                        kind=kind,
+                        description=text.format(n=number, place=mou.place),
+                        target_value=number if "{n}" in text else None,
+                        target_unit="sellers" if "{n}" in text else "",
+                        source=plan["sources"][0],
+                    )
+                )
+        Commitment.objects.bulk_create(commitments, batch_size=5000)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def slugify_simple(text):
+    from django.utils.text import slugify
+
+    return slugify(text)[:80].strip("-")
+
+
+def prepare_database(database, mous, rebuild=False):
+    """Reuse the database if it holds ``mous`` published MoUs, else build it afresh."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from agreements.models import Mou
+
+    if not rebuild and database.exists():
+        try:
+            if Mou.objects.published().count() == mous:
+                print(f"Reusing {database} ({mous:,} published MoUs).")
+                return
+        except Exception:  # an old or half-built file: start again
+            pass
+    connection.close()
+    database.unlink(missing_ok=True)
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    generate(mous)
+    elapsed = time.perf_counter() - started
+    print(f"Built {database} with {mous:,} published MoUs in {elapsed:.1f} s.")
+
+
+def pages():
+    """The pages to time: name -> list of URLs, requested in turn."""
+    from agreements.models import Mou
+
+    slugs = list(Mou.objects.published().order_by("?").values_list("slug", flat=True)[:20])
+    return {
+        "home": ["/"],
+        "list": ["/mous/"],
+        "list filtered (state+sector)": [
+            "/mous/?state=uttar-pradesh&sector=handloom",
+            "/mous/?state=assam&sector=silk",
+            "/mous/?state=gujarat&sector=handicrafts",
+        ],
+        "list searched (q=)": ["/mous/?q=moradabad", "/mous/?q=carpets", "/mous/?q=flipkart"],
+        "list page 400": ["/mous/?page=400"],
+        "MoU detail": [f"/mous/{slug}/" for slug in slugs],
+        "state detail": ["/states/uttar-pradesh/", "/states/assam/", "/states/goa/"],
+        "party detail (company)": ["/parties/amazon-india/", "/parties/flipkart/"],
+        "party detail (body)": ["/parties/government-of-assam/"],
+        "states list": ["/states/"],
+        "CSV filtered": ["/mous/export.csv?state=uttar-pradesh&sector=handloom"],
+        "Atom feed": ["/mous/feed.atom"],
+    }
+
+
+def measure(client, urls, requests):
+    """Median and 95th-percentile wall time (ms) of ``requests`` GETs cycling over ``urls``,
+    and the largest query count seen for any of them (counted on a warm-up request)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queries = 0
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+        queries = max(queries, len(captured))
+    times = []
+    for n in range(requests):
+        url = urls[n % len(urls)]
+        started = time.perf_counter()
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        times.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(times)
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else median
+    return median, p95, queries
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mous", type=int, default=20_000, help="published MoUs (default 20,000)")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
+    parser.add_argument("--database", type=Path, default=DEFAULT_DB, help="SQLite file to use")
+    parser.add_argument("--rebuild", action="store_true", help="build the database afresh")
+    parser.add_argument("--only", help="time only the pages whose name contains this text")
+    args = parser.parse_args(argv)
+
+    configure(args.database)
+    prepare_database(args.database, args.mous, rebuild=args.rebuild)
+
+    from django.test import Client
+
+    client = Client()
+    targets = pages()
+    width = max(len(name) for name in targets)
+    print(f"\n{args.requests} requests per page, {args.mous:,} published MoUs, SQLite\n")
+    print(f"{'page':<{width}}  {'median ms':>9}  {'p95 ms':>7}  {'queries':>7}  target")
+    missed = []
+    for name, urls in targets.items():
+        if args.only and args.only.lower() not in name.lower():
+            continue
+        median, p95, queries = measure(client, urls, args.requests)
+        ok = median < TARGET_MEDIAN_MS and p95 < TARGET_P95_MS
+        if not ok:
+            missed.append(name)
+        print(
+            f"{name:<{width}}  {median:>9.1f}  {p95:>7.1f}  {queries:>7}  "
+            f"{'ok' if ok else 'MISSED'}"
+        )
+    print(
+        f"\nTargets: median < {TARGET_MEDIAN_MS} ms, p95 < {TARGET_P95_MS} ms. "
+        + (f"Missed: {', '.join(missed)}." if missed else "All pages meet them.")
+    )
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

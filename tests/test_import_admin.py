@@ -1,0 +1,176 @@
+"""The admin's MoU import and export: Editors only, preview then confirm, errors in one form."""
+
+import csv
+import io
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from agreements.models import ImportRecord, Mou
+
+IMPORT_URL = reverse("admin:agreements_mou_import")
+PROCESS_URL = reverse("admin:agreements_mou_process_import")
+EXPORT_URL = reverse("admin:agreements_mou_export")
+
+
+def upload(name, rows, header=("title", "signed_on", "states", "parties", "source_url")):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    file = io.BytesIO(out.getvalue().encode())
+    file.name = name
+    return file
+
+
+GOOD = [
+    ["First MoU", "2021-09", "GJ", "Amazon; Flipkart", "https://a.example.com/1"],
+    ["<b>Second</b> MoU", "2022", "Gujarat", "Amazon; New Federation", "https://a.example.com/2"],
+]
+
+
+@pytest.fixture
+def world(gujarat, amazon, flipkart):
+    return None
+
+
+def preview(client, file):
+    return client.post(IMPORT_URL, {"import_file": file, "format": "0", "resource": "0"})
+
+
+def test_viewer_and_outsider_cannot_import(client, viewer, outsider, world):
+    for user in (viewer, outsider):
+        client.force_login(user)
+        assert client.get(IMPORT_URL).status_code == 403
+        response = preview(client, upload("a.csv", GOOD))
+        assert response.status_code == 403
+    assert Mou.objects.count() == 0
+
+
+def test_changelist_shows_import_button_to_editors_only(client, editor, viewer, world):
+    client.force_login(editor)
+    assert IMPORT_URL in client.get(reverse("admin:agreements_mou_changelist")).text
+    client.force_login(viewer)
+    assert IMPORT_URL not in client.get(reverse("admin:agreements_mou_changelist")).text
+
+
+def test_preview_then_confirm(client, editor, world, gujarat_mou):
+    client.force_login(editor)
+    rows = [
+        *GOOD,
+        [
+            "Amazon and Gujarat MoU",
+            "2021-09",
+            "GJ",
+            "Amazon; Industries and Mines Department, Government of Gujarat",
+            "https://news.example.com/amazon-gujarat",
+        ],
+    ]
+    response = preview(client, upload("batch.csv", rows))
+    assert response.status_code == 200
+    page = response.text
+    assert "2 new, 0 updated, 1 unchanged, 0 errors; 1 new parties: New Federation" in page
+    assert page.count(">New<") == 2 and "Unchanged" in page
+    assert "&lt;b&gt;Second&lt;/b&gt; MoU" in page and "<b>Second</b>" not in page
+    assert Mou.objects.count() == 1  # the preview writes nothing
+    confirm = response.context["confirm_form"]
+    response = client.post(PROCESS_URL, {**confirm.initial, "resource": "0"})
+    assert response.status_code == 302
+    assert Mou.objects.count() == 3
+    record = ImportRecord.objects.get()
+    assert (record.user, record.via, record.file_name, record.new) == (
+        editor,
+        "admin",
+        "batch.csv",
+        2,
+    )
+    assert Mou.objects.get(title="First MoU").created_by_import == record
+
+
+def test_errors_show_row_column_and_reason(client, editor, world):
+    client.force_login(editor)
+    rows = [*GOOD, ["Bad", "2021-02-30", "Atlantis", "Amazon", "ftp://x"]]
+    response = preview(client, upload("bad.csv", rows))
+    page = response.text
+    assert "row 4, column signed_on: 2021-02-30 is not a valid date" in page
+    assert "row 4, column states: unknown state or union territory &#x27;Atlantis&#x27;" in page
+    assert "row 4, column parties: at least two parties are required" in page
+    assert "row 4, column source_url: ftp://x is not an http(s) URL" in page
+    assert "confirm_form" not in response.context or not response.context["confirm_form"]
+    assert Mou.objects.count() == 0
+
+
+def test_unreadable_file_is_a_form_error(client, editor, world):
+    client.force_login(editor)
+    bad = io.BytesIO("title,states\nCaf\xe9,GJ\n".encode("latin-1"))
+    bad.name = "latin.csv"
+    response = preview(client, bad)
+    assert "not UTF-8" in response.text
+    response = preview(
+        client,
+        upload("extra.csv", GOOD, header=("title", "signed_on", "states", "parties", "colour")),
+    )
+    assert "Unknown column &#x27;colour&#x27;" in response.text
+
+
+@override_settings(IMPORT_MAX_UPLOAD_BYTES=200)
+def test_upload_over_the_size_limit_points_to_the_command(client, editor, world):
+    client.force_login(editor)
+    response = preview(client, upload("big.csv", GOOD * 5))
+    assert "the admin accepts at most" in response.text
+    assert "manage.py import_mous" in response.text
+    assert Mou.objects.count() == 0
+
+
+def test_export_uses_the_import_columns_and_escapes(
+    client, editor, make_mou, amazon, flipkart, gujarat
+):
+    make_mou("=cmd()", parties=[amazon, flipkart], states=[gujarat])
+    client.force_login(editor)
+    response = client.post(
+        EXPORT_URL,
+        {
+            "format": "0",
+            "resource": "0",
+            **{
+                f"mouresource_{c}": "on"
+                for c in [
+                    "reference",
+                    "title",
+                    "signed_on",
+                    "states",
+                    "parties",
+                    "programmes",
+                    "sectors",
+                    "clusters",
+                    "commitments",
+                    "status",
+                    "summary",
+                    "source_url",
+                    "source_title",
+                    "source_publisher",
+                    "source_published_on",
+                    "published",
+                ]
+            },
+        },
+    )
+    assert response.status_code == 200
+    text = b"".join(
+        response.streaming_content if response.streaming else [response.content]
+    ).decode("utf-8-sig")
+    header, first = list(csv.reader(io.StringIO(text)))
+    assert header[:3] == ["reference", "title", "signed_on"]
+    assert first[1] == "'=cmd()"
+
+
+def test_import_records_for_editors_only(client, editor, viewer, world):
+    url = reverse("admin:agreements_importrecord_changelist")
+    ImportRecord.objects.create(via="command", file_name="x.csv", checksum="0" * 64)
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200 and "x.csv" in response.text
+    assert client.get(reverse("admin:agreements_importrecord_add")).status_code == 403
+    client.force_login(viewer)
+    assert client.get(url).status_code == 403

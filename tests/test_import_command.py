@@ -1,0 +1,76 @@
+"""``manage.py import_mous FILE [--dry-run]``: problems one per line, a summary, the exit code."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from agreements.models import ImportRecord, Mou
+
+HEADER = ["title", "signed_on", "states", "parties", "source_url"]
+
+
+def write(path, rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return str(path)
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("import_mous", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def world(gujarat, amazon, flipkart):
+    return None
+
+
+def test_dry_run_then_import_then_again(tmp_path, world):
+    rows = [["One", "2021", "GJ", "Amazon; Flipkart", "https://a.example.com/"]]
+    rows.append(["Two", "", "GJ", "Amazon; Newco", "https://a.example.com/"])
+    path = write(tmp_path / "mous.csv", rows)
+    out = run(path, "--dry-run")
+    assert "2 new, 0 updated, 0 unchanged, 0 errors; 1 new parties: Newco" in out
+    assert Mou.objects.count() == 0
+    run(path)
+    assert Mou.objects.count() == 2
+    record = ImportRecord.objects.get()
+    assert (record.via, record.file_name, record.new) == ("command", "mous.csv", 2)
+    assert run(path).strip() == "0 new, 0 updated, 2 unchanged, 0 errors"
+    assert ImportRecord.objects.count() == 1
+
+
+def test_problems_one_per_line_and_non_zero_exit(tmp_path, world):
+    rows = [
+        ["One", "2021-02-30", "GJ", "Amazon; Flipkart", "https://a.example.com/"],
+        ["Two", "2021", "XX", "Amazon; Flipkart", "https://a.example.com/"],
+    ]
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_mous", write(tmp_path / "bad.csv", rows), stdout=out)
+    assert out.getvalue().splitlines() == [
+        "row 2, column signed_on: 2021-02-30 is not a valid date",
+        "row 3, column states: unknown state or union territory 'XX'",
+    ]
+    assert str(raised.value) == "0 new, 0 updated, 0 unchanged, 2 errors; nothing was written"
+    assert Mou.objects.count() == 0
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        run(str(tmp_path / "nope.csv"))
+
+
+def test_large_file(tmp_path, world):
+    rows = [
+        [f"MoU {n}", "2021", "GJ", "Amazon; Flipkart", "https://a.example.com/"]
+        for n in range(2000)
+    ]
+    assert "2000 new" in run(write(tmp_path / "big.csv", rows))
+    assert Mou.objects.count() == 2000

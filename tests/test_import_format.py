@@ -1,0 +1,373 @@
+"""CSV/XLSX import of MoUs: the format, matching, idempotence, and every kind of bad input."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from agreements.importing import COLUMNS, ImportFileError, import_file, read_table
+from agreements.models import Cluster, Commitment, ImportRecord, Mou, Party, Programme, Source
+from agreements.resources import MouResource, escape_formula, mous_to_csv
+
+HEADER = ["title", "signed_on", "states", "parties", "source_url"]
+
+
+def make_csv(rows, header=HEADER, bom=False):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
+
+
+def row(title="Example MoU", signed_on="2021-09", states="GJ", parties="Amazon; Flipkart"):
+    return [title, signed_on, states, parties, "https://news.example.com/a"]
+
+
+def counts():
+    return (
+        Mou.objects.count(),
+        Party.objects.count(),
+        Source.objects.count(),
+        Commitment.objects.count(),
+        Cluster.objects.count(),
+        Programme.objects.count(),
+        ImportRecord.objects.count(),
+    )
+
+
+@pytest.fixture
+def world(gujarat, assam, amazon, flipkart, handloom, global_selling):
+    return None
+
+
+def messages(report):
+    return [str(error) for error in report.errors]
+
+
+# --- The format ------------------------------------------------------------------------
+
+
+def test_full_row_is_imported(world, gujarat, assam):
+    data = make_csv(
+        [
+            [
+                "REF-1",
+                "Amazon and Gujarat MoU",
+                "2021-09-07",
+                "Gujarat; IN-AS",
+                "amazon ; New  Weavers Federation",
+                "Amazon Global Selling; Brand New Programme",
+                "handloom",
+                "Patan: Patola sarees; Surat",
+                "Train 500 artisans; Onboard 200 weavers",
+                "Active",
+                "A summary",
+                "https://news.example.com/a",
+                "Amazon signs MoU",
+                "Example News",
+                "2021-09-08",
+                "no",
+            ]
+        ],
+        header=[" Reference ", *[c.upper() for c in COLUMNS[1:]]],
+        bom=True,
+    )
+    report = import_file(data, "mous.csv")
+    assert report.ok, messages(report)
+    assert (
+        report.summary()
+        == "1 new, 0 updated, 0 unchanged, 0 errors; 1 new parties: New  Weavers Federation"
+    )
+    mou = Mou.objects.get()
+    assert mou.reference == "REF-1"
+    assert (mou.signed_on, mou.signed_on_precision) == (datetime.date(2021, 9, 7), "day")
+    assert set(mou.states.all()) == {gujarat, assam}
+    assert [p.name for p in mou.parties.order_by("mouparty__order")] == [
+        "Amazon India",
+        "New  Weavers Federation",
+    ]
+    assert Party.objects.get(name="New  Weavers Federation").kind == Party.Kind.UNCLASSIFIED
+    assert sorted(p.name for p in mou.programmes.all()) == [
+        "Amazon Global Selling",
+        "Brand New Programme",
+    ]
+    assert [s.name for s in mou.sectors.all()] == ["Handloom"]
+    assert sorted(str(c) for c in mou.clusters.all()) == ["Patan: Patola sarees", "Surat"]
+    assert all(c.state == gujarat for c in mou.clusters.all())
+    assert [c.status for c in mou.commitments.all()] == ["pledged", "pledged"]
+    assert mou.status == "active" and mou.summary == "A summary" and not mou.published
+    source = mou.sources.get()
+    assert (source.title, source.publisher) == ("Amazon signs MoU", "Example News")
+    record = ImportRecord.objects.get()
+    assert mou.created_by_import == record and mou.last_import == record
+    assert (record.new, record.updated, record.unchanged, record.file_name) == (
+        1,
+        0,
+        0,
+        "mous.csv",
+    )
+    assert len(record.checksum) == 64 and record.new_parties == "New  Weavers Federation"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("2021-02-03", datetime.date(2021, 2, 3), "day"),
+        ("2021-02", datetime.date(2021, 2, 1), "month"),
+        ("2021", datetime.date(2021, 1, 1), "year"),
+        ("", None, "unknown"),
+    ],
+)
+def test_date_precision_is_kept(world, text, expected, precision):
+    report = import_file(make_csv([row(signed_on=text)]))
+    assert report.ok, messages(report)
+    mou = Mou.objects.get()
+    assert (mou.signed_on, mou.signed_on_precision) == (expected, precision)
+
+
+def test_state_codes_names_and_former_codes(db):
+    from agreements.models import State
+
+    odisha = State.objects.create(name="Odisha", code="OD", former_codes="OR", kind="state")
+    for states in ["OR", "in-or", "od", "IN-OD", " odisha "]:
+        table_report = import_file(
+            make_csv([row(title=f"MoU {states}", states=states)]), dry_run=True
+        )
+        assert table_report.ok, (states, messages(table_report))
+    assert odisha.mous.count() == 0
+
+
+def test_parties_match_short_and_other_names(world, amazon):
+    amazon.other_names = "Amazon Seller Services\nASSPL"
+    amazon.save()
+    report = import_file(make_csv([row(parties="asspl;  FLIPKART ")]))
+    assert report.ok and report.new_parties == []
+    assert set(Mou.objects.get().parties.all()) == {amazon, Party.objects.get(name="Flipkart")}
+
+
+def test_xlsx_with_the_same_columns(world):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(
+        [
+            "Example MoU",
+            datetime.datetime(2021, 9, 7),
+            "GJ",
+            "Amazon; Flipkart",
+            "https://x.example.com/",
+        ]
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    report = import_file(out.getvalue(), "mous.xlsx")
+    assert report.ok, messages(report)
+    assert Mou.objects.get().signed_on == datetime.date(2021, 9, 7)
+
+
+# --- Matching, idempotence, round trips --------------------------------------------------
+
+
+def test_same_file_twice_changes_nothing(world):
+    data = make_csv([row(), row(title="Second MoU", parties="Amazon; Someone New")])
+    first = import_file(data)
+    assert first.summary().startswith("2 new, 0 updated, 0 unchanged, 0 errors; 1 new parties")
+    before = counts()
+    second = import_file(data)
+    assert second.summary() == "0 new, 0 updated, 2 unchanged, 0 errors"
+    assert counts() == before and not second.written
+
+
+def test_title_and_date_match_updates(world, gujarat_mou, assam):
+    data = make_csv(
+        [
+            row(
+                title=" amazon AND gujarat mou ",
+                states="GJ; AS",
+                parties="Amazon; Gujarat industries",
+            )
+        ]
+    )
+    report = import_file(data)
+    # "Gujarat industries" is not a known name of the department: a new party, an update.
+    assert report.count("update") == 1, messages(report)
+    gujarat_mou.refresh_from_db()
+    assert set(gujarat_mou.states.values_list("code", flat=True)) == {"GJ", "AS"}
+    assert gujarat_mou.last_import == report.record and gujarat_mou.created_by_import is None
+
+
+def test_reference_updates_even_when_title_changes(world, gujarat_mou):
+    gujarat_mou.reference = "GJ-1"
+    gujarat_mou.save()
+    report = import_file(
+        make_csv(
+            [["GJ-1", "Renamed", "2021-09", "GJ", "Amazon; Flipkart", "https://a.example.com/"]],
+            header=["reference", *HEADER],
+        )
+    )
+    assert report.count("update") == 1, messages(report)
+    gujarat_mou.refresh_from_db()
+    assert gujarat_mou.title == "Renamed" and Mou.objects.count() == 1
+    assert list(gujarat_mou.parties.order_by("mouparty__order").values_list("name", flat=True)) == [
+        "Amazon India",
+        "Flipkart",
+    ]
+
+
+def test_export_reimports_unchanged(world, gujarat_mou, handloom, article):
+    gujarat_mou.summary = '=HYPERLINK("http://evil"); <b>bold</b>'
+    gujarat_mou.save()
+    gujarat_mou.sectors.add(handloom)
+    gujarat_mou.clusters.add(
+        Cluster.objects.create(place="Patan", product="Patola", state=gujarat_mou.states.get())
+    )
+    Commitment.objects.create(mou=gujarat_mou, description="Train; then onboard", source=article)
+    exported = mous_to_csv(Mou.objects.all())
+    assert "'=HYPERLINK" in exported
+    report = import_file(exported.encode())
+    assert report.summary() == "0 new, 0 updated, 1 unchanged, 0 errors", messages(report)
+
+
+def test_mous_to_csv_fixed_queries(
+    world, gujarat_mou, make_mou, amazon, flipkart, gujarat, django_assert_num_queries
+):
+    for n in range(5):
+        make_mou(f"MoU {n}", parties=[amazon, flipkart], states=[gujarat])
+    with django_assert_num_queries(8):
+        text = mous_to_csv(Mou.objects.all())
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header == COLUMNS and len(rows) == 6
+
+
+def test_resource_export_escapes_formulas(world, make_mou, amazon, flipkart, gujarat):
+    make_mou("@SUM(A1)", parties=[amazon, flipkart], states=[gujarat], summary="-2+3")
+    dataset = MouResource().export(Mou.objects.all())
+    assert dataset.headers == COLUMNS
+    assert dataset[0][1] == "'@SUM(A1)" and dataset[0][10] == "'-2+3"
+    assert escape_formula("\tx") == "'\tx" and escape_formula("plain") == "plain"
+
+
+# --- Bad input: a clear message and no change --------------------------------------------
+
+
+def assert_rejected(data, *expected):
+    before = counts()
+    report = import_file(data)
+    assert not report.ok and not report.written
+    text = "\n".join(messages(report))
+    for part in expected:
+        assert part in text, text
+    assert counts() == before
+    return report
+
+
+def test_not_utf8(world):
+    assert_rejected("title,states\nCaf\xe9,GJ\n".encode("latin-1"), "not UTF-8")
+
+
+def test_not_csv_or_xlsx(world):
+    assert_rejected(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel")
+    assert_rejected(b"\x89PNG\r\n\x1a\n\x00\x00", "not CSV or XLSX")
+    assert_rejected(b"PK\x03\x04garbage", "")
+
+
+def test_empty_and_header_only(world):
+    assert_rejected(b"", "The file is empty.")
+    assert_rejected(b"\n\n", "The file is empty.")
+    assert_rejected(make_csv([]), "header row but no MoUs")
+
+
+def test_header_problems(world):
+    assert_rejected(
+        make_csv([["x", "GJ"]], header=["title", "states"]),
+        "Required column 'parties' is missing",
+        "source_url",
+    )
+    assert_rejected(
+        make_csv([row() + ["x"]], header=HEADER + ["colour"]), "Unknown column 'colour'"
+    )
+    assert_rejected(
+        make_csv([row() + ["x"]], header=HEADER + [" Title"]), "Column 'title' appears twice"
+    )
+
+
+def test_ragged_rows_all_listed(world):
+    data = make_csv([row(), row()[:3], row() + ["extra"]])
+    report = assert_rejected(data, "row 3: has 3 cells, but the header has 5", "row 4: has 6 cells")
+    assert len(report.errors) == 2
+
+
+def test_every_bad_row_is_listed(world):
+    data = make_csv(
+        [
+            row(signed_on="2021-02-30"),
+            row(title="B", states="Atlantis"),
+            row(title="C", parties="Amazon"),
+            row(title="D", signed_on="Sept 2021"),
+            row(title="E"),
+        ]
+    )
+    report = assert_rejected(
+        data,
+        "row 2, column signed_on: 2021-02-30 is not a valid date",
+        "row 3, column states: unknown state or union territory 'Atlantis'",
+        "row 4, column parties: at least two parties are required, 1 given",
+        "row 5, column signed_on: Sept 2021 is not a date",
+    )
+    assert [e.row for e in report.errors] == [2, 3, 4, 5]
+    assert report.count("new") == 1
+
+
+def test_bad_url_sector_status_published(world):
+    header = [*HEADER, "sectors", "status", "published"]
+    assert_rejected(
+        make_csv(
+            [[*row()[:4], "javascript:alert(1)", "Spaceships", "maybe", "perhaps"]], header=header
+        ),
+        "column source_url: javascript:alert(1) is not an http(s) URL",
+        "column sectors: unknown sector 'Spaceships'; the sectors are: Handloom",
+        "column status: unknown status 'maybe'",
+        "column published: 'perhaps' is not yes/no",
+    )
+
+
+def test_same_mou_twice_in_one_file(world):
+    assert_rejected(
+        make_csv([row(), row(title=" example  mou")]), "row 3: is the same MoU as row 2"
+    )
+
+
+def test_formula_cells_stored_as_text(world):
+    report = import_file(
+        make_csv([row(title="=1+2"), row(title="\t@cmd", parties="+Amazon; -Flipkart")])
+    )
+    assert report.ok, messages(report)
+    assert set(Mou.objects.values_list("title", flat=True)) == {"=1+2", "@cmd"}
+    assert Party.objects.filter(name="+Amazon").exists()
+    text = mous_to_csv(Mou.objects.all())
+    assert "'=1+2" in text and "'@cmd" in text and "'+Amazon" in text
+
+
+def test_markup_is_stored_as_text(world):
+    report = import_file(make_csv([row(title="<script>alert(1)</script>")]))
+    assert report.ok
+    assert Mou.objects.get().title == "<script>alert(1)</script>"
+
+
+def test_read_table_keeps_row_numbers(world):
+    table = read_table(make_csv([row(), ["", "", "", "", ""], row(title="X")]))
+    assert [number for number, _ in table.rows] == [2, 4]
+    with pytest.raises(ImportFileError):
+        read_table(b"just one line with no known columns\n")
+
+
+def test_unreferenced_row_repeating_a_referenced_one(world):
+    header = ["reference", *HEADER]
+    data = make_csv([["R1", *row()], ["", *row()]], header=header)
+    assert_rejected(data, "row 3: is the same MoU as row 2")
+    data = make_csv([["R1", *row()], ["R2", *row()]], header=header)
+    assert import_file(data).count("new") == 2
+    assert import_file(data).count("unchanged") == 2

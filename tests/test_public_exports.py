@@ -1,0 +1,137 @@
+"""Downloads and following: CSV and JSON of the filtered list, the Atom feed, the
+sitemap and robots.txt."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from agreements.models import Mou
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture
+def three_mous(make_mou, amazon, flipkart, gujarat, assam):
+    return (
+        make_mou("Flipkart in Assam", parties=[flipkart], states=[assam]),
+        make_mou("Amazon in Assam", parties=[amazon], states=[assam]),
+        make_mou("Flipkart in Gujarat", parties=[flipkart], states=[gujarat]),
+    )
+
+
+def parse_xml(content):
+    """Parse the site's own output (trusted, so the stdlib parser is fine); raises if invalid."""
+    return ET.fromstring(content)  # noqa: S314
+
+
+def read_csv(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_csv_download_holds_exactly_the_filtered_rows(client, three_mous):
+    response = client.get("/mous/export.csv?party=flipkart&state=assam")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    assert [row["title"] for row in read_csv(response)] == ["Flipkart in Assam"]
+
+
+def test_the_csv_download_uses_the_import_columns(client, three_mous):
+    header = client.get("/mous/export.csv").content.decode().splitlines()[0]
+    assert header.split(",") == [
+        "reference", "title", "signed_on", "states", "parties", "programmes", "sectors",
+        "clusters", "commitments", "status", "summary", "source_url", "source_title",
+        "source_publisher", "source_published_on", "published",
+    ]  # fmt: skip
+
+
+def test_spreadsheet_formulas_are_escaped_in_the_csv(client, make_mou, amazon, gujarat):
+    make_mou(
+        '=HYPERLINK("http://evil.example","click")',
+        parties=[amazon],
+        states=[gujarat],
+        summary="@SUM(1+1)",
+    )
+    (row,) = read_csv(client.get("/mous/export.csv"))
+    assert not row["title"].startswith("=")
+    assert "HYPERLINK" in row["title"]
+    assert not row["summary"].startswith("@")
+
+
+def test_the_json_download_holds_exactly_the_filtered_rows(client, three_mous):
+    response = client.get("/mous/export.json?state=assam&sort=title")
+    data = json.loads(response.content)
+    assert [mou["title"] for mou in data["mous"]] == ["Amazon in Assam", "Flipkart in Assam"]
+    first = data["mous"][0]
+    assert first["states"] == ["Assam"]
+    assert first["parties"][0]["name"] == "Amazon India"
+    assert first["signed_on"] == "2021-09-01"
+    assert first["signed_on_display"] == "September 2021"
+    assert first["url"] == "http://testserver/mous/amazon-in-assam/"
+    assert first["sources"][0]["url"] == "https://news.example.com/amazon-gujarat"
+
+
+def test_the_json_download_holds_published_fields_only(client, three_mous):
+    (mou, *_) = json.loads(client.get("/mous/export.json").content)["mous"]
+    assert "published" not in mou
+    assert "created_by_import" not in mou and "last_import" not in mou
+
+
+def test_the_list_page_links_its_downloads_and_feed_with_the_filters(client, three_mous):
+    html = client.get("/mous/?state=assam&page=1").content.decode()
+    assert 'href="/mous/export.csv?state=assam"' in html
+    assert 'href="/mous/export.json?state=assam"' in html
+    assert 'href="/mous/feed.atom?state=assam"' in html
+
+
+def test_the_feed_is_valid_atom_of_the_filtered_list(client, three_mous):
+    response = client.get("/mous/feed.atom?party=flipkart&state=assam")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = parse_xml(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    assert "Flipkart" in feed.find(f"{ATOM}title").text
+    assert "Assam" in feed.find(f"{ATOM}title").text
+    entries = feed.findall(f"{ATOM}entry")
+    assert [entry.find(f"{ATOM}title").text for entry in entries] == ["Flipkart in Assam"]
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link == "http://testserver/mous/flipkart-in-assam/"
+    assert entries[0].find(f"{ATOM}updated").text
+    assert entries[0].find(f"{ATOM}id").text
+
+
+def test_the_feed_lists_the_newest_additions_first(client, three_mous):
+    feed = parse_xml(client.get("/mous/feed.atom").content)
+    titles = [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
+    assert titles == ["Flipkart in Gujarat", "Amazon in Assam", "Flipkart in Assam"]
+
+
+def test_the_sitemap_is_valid_and_lists_public_pages(client, three_mous, gujarat_mou):
+    response = client.get("/sitemap.xml")
+    urlset = parse_xml(response.content)
+    assert urlset.tag == f"{SITEMAP}urlset"
+    locations = {url.find(f"{SITEMAP}loc").text for url in urlset}
+    expected = {
+        "http://testserver/",
+        "http://testserver/mous/",
+        "http://testserver/states/",
+        "http://testserver/states/assam/",
+        "http://testserver/parties/flipkart/",
+        "http://testserver/programmes/amazon-global-selling/",
+        *(f"http://testserver{mou.get_absolute_url()}" for mou in Mou.objects.all()),
+    }
+    assert expected <= locations
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "User-agent: *" in text
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text

@@ -1,0 +1,63 @@
+"""Every public page runs a fixed number of queries, whatever the data size: each is pinned
+on a database of 250 MoUs (240 published). A page that grew a query per row would need
+hundreds here."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+# Measured counts for an anonymous visitor; a staff visitor adds 2 (session and user).
+BUDGETS = [
+    ("/", 13),
+    ("/mous/", 10),
+    ("/mous/?q=bulk+train&state=state-01&party=party-1&sort=title&page=2", 12),
+    ("/mous/?state=state-01&programme=programme-1&sector=sector-1&status=signed", 13),
+    ("/mous/?year_from=abc&state=XX&page=999", 11),
+    ("/mous/bulk-mou-001/", 19),
+    ("/states/", 1),
+    ("/states/state-01/", 9),
+    ("/parties/party-1/", 9),
+    ("/programmes/programme-1/", 7),
+    ("/sectors/sector-1/", 8),
+    ("/clusters/place-1/", 7),
+    ("/mous/export.csv", 8),
+    ("/mous/export.csv?state=state-01", 9),
+    ("/mous/export.json", 7),
+    ("/mous/feed.atom", 3),
+    ("/mous/feed.atom?party=party-1", 4),
+    ("/sitemap.xml", 12),
+    ("/robots.txt", 0),
+]
+
+
+@pytest.mark.parametrize(("url", "budget"), BUDGETS)
+def test_each_page_has_a_fixed_query_budget(
+    client, many_mous, url, budget, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_the_big_list_really_is_big(client, many_mous):
+    response = client.get("/mous/")
+    assert response.context["page"].paginator.count == 240
+    assert len(response.context["page"]) == 25
+
+
+def test_the_detail_page_budget_holds_with_everything_filled_in(
+    client, many_mous, rich_mou, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(19):
+        response = client.get(rich_mou.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_staff_pages_cost_only_the_session_and_user_more(
+    client, many_mous, editor, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    with django_assert_max_num_queries(19 + 2):
+        client.get("/mous/bulk-mou-001/")
+    with django_assert_max_num_queries(10 + 2):
+        client.get("/mous/")
