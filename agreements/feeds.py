@@ -38,7 +38,7 @@ class MouFeed(Feed):
 
     def items(self, filterset):
         """The newest records of the filtered list: three queries (MoUs, states, parties)."""
-        return filterset.qs.order_by("-created_at", "-pk").prefetch_related("states", "parties")[
+        return filterset.qs.order_by("-published_at", "-pk").prefetch_related("states", "parties")[
             :FEED_LENGTH
         ]
 
@@ -57,7 +57,7 @@ class MouFeed(Feed):
         return " ".join(parts)
 
     def item_pubdate(self, mou):
-        return mou.created_at
+        return mou.published_at
 
     def item_updateddate(self, mou):
         return mou.updated_at

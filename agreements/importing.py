@@ -45,6 +45,7 @@ from .models import (
     Sector,
     Source,
     State,
+    publication_time,
 )
 
 COLUMNS = [
@@ -479,6 +480,7 @@ class Registry:
                 "status",
                 "summary",
                 "published",
+                "published_at",
             ):
                 if row[0] in ids:
                     current[row[0]] = CurrentMou(*row)
@@ -533,6 +535,7 @@ class CurrentMou:
     status: str
     summary: str
     published: bool
+    published_at: datetime.datetime | None
     states: set = field(default_factory=set)
     parties: list = field(default_factory=list)
     programmes: set = field(default_factory=set)
@@ -1003,6 +1006,7 @@ def _create_mous(plan, rows, record, ids, progress):
                 updated_at=now,
             )
         )
+        mous[-1].published_at = publication_time(mous[-1], now)
     for start in range(0, len(mous), BATCH_SIZE):
         Mou.objects.bulk_create(mous[start : start + BATCH_SIZE])
         if progress:
@@ -1117,9 +1121,11 @@ def _update_mous(plan, updated, record, ids):
             status=row.status or old.status,
             summary=row.summary or old.summary,
             published=old.published if row.published is None else row.published,
+            published_at=old.published_at,
             last_import=record,
             updated_at=now,
         )
+        mou.published_at = publication_time(mou, now)
         mous.append(mou)
         links.add(row, row.mou_id, ids, current=old)
     Mou.objects.bulk_update(
@@ -1132,6 +1138,7 @@ def _update_mous(plan, updated, record, ids):
             "status",
             "summary",
             "published",
+            "published_at",
             "last_import",
             "updated_at",
         ],

@@ -60,6 +60,16 @@ def unique_slug(instance, text, max_length=80):
     return slug
 
 
+def publication_time(mou, now=None):
+    """When ``mou`` was first published: kept once set, stamped on first publication.
+
+    Shared by ``Mou.save()`` and the bulk import, which bypasses ``save()``.
+    """
+    if mou.published and mou.published_at is None:
+        return now or timezone.now()
+    return mou.published_at
+
+
 class SluggedModel(models.Model):
     """A model with a unique public slug, filled in from its name on first save."""
 
@@ -306,8 +316,7 @@ class MouQuerySet(models.QuerySet):
         return (
             self.for_list()
             .prefetch_related(
-                "clusters__state",
-                "clusters__sector",
+                Prefetch("clusters", queryset=Cluster.objects.select_related("state", "sector")),
                 "beneficiaries",
                 "sources",
                 Prefetch(
@@ -447,6 +456,12 @@ class Mou(SluggedModel):
     published = models.BooleanField(
         default=False, help_text="Only published MoUs appear on the public site."
     )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the MoU first appeared on the public site; orders the feeds.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by_import = models.ForeignKey(
@@ -486,7 +501,7 @@ class Mou(SluggedModel):
         indexes = [
             models.Index(fields=["published", "signed_on"]),
             models.Index(fields=["status"]),
-            models.Index(fields=["-created_at"]),
+            models.Index(fields=["-published_at"]),
         ]
 
     def __str__(self):
@@ -497,6 +512,10 @@ class Mou(SluggedModel):
 
     def get_absolute_url(self):
         return reverse("agreements:mou_detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.published_at = publication_time(self)
+        super().save(*args, **kwargs)
 
     def clean(self):
         unknown = self.signed_on_precision == Precision.UNKNOWN

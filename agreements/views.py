@@ -61,7 +61,7 @@ def home(request):
             {**row, "url": f"{list_url}?year_from={row['year']}&year_to={row['year']}"}
             for row in mous.per_year()
         ],
-        "latest": mous.for_list().order_by("-created_at")[:6],
+        "latest": mous.for_list().order_by("-published_at", "-pk")[:6],
         "companies": Party.objects.filter(kind=Party.Kind.COMPANY, mous__in=mous)
         .annotate(mou_count=Count("mous", distinct=True))
         .order_by("-mou_count", "name")[:12],
