@@ -1,10 +1,9 @@
 """
-Atom feeds of newly added MoUs for any filtered list.
+Atom feeds of newly published MoUs for any filtered list.
 
 The feed takes the list page's query string (``/mous/feed.atom?party=flipkart&state=assam``),
-so a reader can follow "Flipkart in Assam" in a feed reader. The registry has no
-"published at" field: entries are ordered by when the record was created, which
-for a record published later than it was created means it may appear below newer ones.
+so a reader can follow "Flipkart in Assam" in a feed reader. Entries are ordered
+by ``Mou.published_at``, the moment an MoU first reached the public.
 """
 
 from django.conf import settings
@@ -20,8 +19,9 @@ FEED_LENGTH = 50
 class MouFeed(Feed):
     feed_type = Atom1Feed
 
+    # One Feed instance serves every request: keep per-request state on the
+    # filterset (its ``data`` is the query string), never on ``self``.
     def get_object(self, request):
-        self.query = request.GET.urlencode()
         return filtered_mous(request)
 
     def title(self, filterset):
@@ -34,7 +34,8 @@ class MouFeed(Feed):
 
     def link(self, filterset):
         list_url = reverse("agreements:mou_list")
-        return f"{list_url}?{self.query}" if self.query else list_url
+        query = filterset.data.urlencode()
+        return f"{list_url}?{query}" if query else list_url
 
     def items(self, filterset):
         """The newest records of the filtered list: three queries (MoUs, states, parties)."""

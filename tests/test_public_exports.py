@@ -111,6 +111,19 @@ def test_the_feed_lists_the_newest_additions_first(client, three_mous):
     assert titles == ["Flipkart in Gujarat", "Amazon in Assam", "Flipkart in Assam"]
 
 
+def test_a_draft_published_later_tops_the_feed(client, three_mous, make_mou, amazon, assam):
+    draft = make_mou(
+        "Old draft, published today", parties=[amazon], states=[assam], published=False
+    )
+    Mou.objects.filter(pk=draft.pk).update(created_at=draft.created_at.replace(year=2000))
+    draft.refresh_from_db()
+    draft.published = True
+    draft.save()
+    feed = parse_xml(client.get("/mous/feed.atom").content)
+    first = feed.find(f"{ATOM}entry").find(f"{ATOM}title").text
+    assert first == "Old draft, published today"
+
+
 def test_the_sitemap_is_valid_and_lists_public_pages(client, three_mous, gujarat_mou):
     response = client.get("/sitemap.xml")
     urlset = parse_xml(response.content)

@@ -41,9 +41,8 @@ def indian_number(value):
 def admin_url(target):
     """The admin page for an object (change) or an "app.model" label (changelist).
 
-    Falls back to the admin index.
-
-    Never raises: a model the admin does not register falls back to the index.
+    Never raises: anything else, or a model the admin does not register, gives the
+    admin index.
     """
     try:
         if isinstance(target, str) and "." in target:

@@ -1,0 +1,248 @@
+"""The public pages in a real browser: Playwright (sync API) driving Debian's chromium
+against pytest-django's ``live_server``, on the registry's real fixtures.
+
+Run with ``.venv/bin/pytest tests/test_browser.py -q`` (or ``-m browser``). Each step
+saves a screenshot under ``artifacts/screenshots/`` for a person to look at. Requests
+to anything but the live server are aborted: the tests never leave the site.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}"),
+]
+expect = sync_api.expect
+
+UTTAR_PRADESH_ODOP = (
+    "Amazon India MoU with the Uttar Pradesh government on One District One Product"
+)
+HIMCRAFTS = "Amazon India MoU with HIMCRAFTS, Himachal Pradesh"
+MONEYCONTROL_URL = (
+    "https://www.moneycontrol.com/news/business/amazon-inks-4-mous-with-himachal-pradesh-govt"
+    "-4617201.html"
+)
+
+
+@pytest.fixture(scope="module")
+def async_unsafe_allowed():
+    """The sync Playwright API runs an event loop in this thread, which Django's ORM
+    would refuse to share; allow it for this test process only."""
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="module")
+def browser(async_unsafe_allowed):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def registry(transactional_db, async_unsafe_allowed):
+    """The five articles' MoUs; live_server tests need the transactional database."""
+    call_command("loaddata", "states", "vocabulary", "articles", verbosity=0)
+
+
+@pytest.fixture
+def open_page(browser, live_server, registry):
+    """``open_page(path, viewport=DESKTOP)``: a fresh page at ``path`` on the live server."""
+    contexts = []
+
+    def stay_on_site(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    def open_(path, viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport)
+        context.route("**/*", stay_on_site)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live_server.url + path)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def overflow(page):
+    """The page's scroll width, the viewport's width, and the elements sticking out."""
+    return page.evaluate(
+        """() => {
+            const width = window.innerWidth;
+            const wide = [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > width + 1)
+                .slice(0, 5)
+                .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
+            return [document.documentElement.scrollWidth, width, wide];
+        }"""
+    )
+
+
+def test_filter_the_list_by_state(open_page):
+    page = open_page("/mous/")
+    screenshot(page, "a1-list")
+    page.get_by_label("State or UT", exact=True).select_option(label="Uttar Pradesh")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"[?&]state=uttar-pradesh"))
+    screenshot(page, "a2-list-uttar-pradesh")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("MoUs: Uttar Pradesh")
+    rows = page.locator(".mou-row")
+    expect(rows).to_have_count(2)
+    for row in rows.all():
+        expect(row.locator(".meta")).to_contain_text("Uttar Pradesh")
+    chips = page.get_by_role("list", name="Active filters")
+    expect(chips).to_contain_text("State or UT: Uttar Pradesh")
+    expect(page.get_by_label("State or UT", exact=True)).to_have_value("uttar-pradesh")
+
+
+def test_open_an_mou_from_the_list(open_page):
+    page = open_page("/mous/?state=uttar-pradesh")
+    page.get_by_role("link", name=UTTAR_PRADESH_ODOP).click()
+    page.wait_for_url(re.compile(r"/mous/amazon-india-mou-with-the-uttar-pradesh-government"))
+    screenshot(page, "b1-mou-detail")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(UTTAR_PRADESH_ODOP)
+    parties = page.locator(".parties-list > li")
+    expect(parties).to_have_count(2)
+    expect(parties.nth(0)).to_contain_text("Amazon India")
+    expect(parties.nth(0)).to_contain_text("Marketplace")
+    expect(parties.nth(1)).to_contain_text("Government of Uttar Pradesh")
+
+    commitments = page.get_by_role("region", name="Commitments").locator("tbody tr")
+    expect(commitments).to_have_count(4)
+    expect(commitments.first).to_contain_text("Training for MSME sellers")
+    expect(commitments.first.locator(".source-ref a")).to_have_text("[1]")
+
+    sources = page.locator("ol.sources > li")
+    expect(sources).to_have_count(1)
+    expect(sources.first).to_have_attribute("id", "source-1")
+    expect(sources.first).to_have_attribute("value", "1")
+
+
+def test_source_links(open_page):
+    page = open_page("/mous/amazon-india-mou-with-himcrafts-himachal-pradesh/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(HIMCRAFTS)
+    # The in-page reference jumps to the numbered source...
+    page.locator("dl.facts").get_by_role("link", name="[1]").click()
+    page.wait_for_url(re.compile(r"#source-1$"))
+    source = page.locator("#source-1")
+    expect(source).to_be_in_viewport()
+    screenshot(page, "c1-source-with-url")
+    # ...which links out to the article (not followed: there is no internet here).
+    link = source.get_by_role("link")
+    expect(link).to_have_attribute("href", MONEYCONTROL_URL)
+    expect(link).to_contain_text("Amazon inks 4 MoUs with Himachal Pradesh govt")
+
+    # An untitled article the registry has no URL for is named, not linked.
+    page = open_page(
+        "/mous/amazon-india-mou-with-the-uttar-pradesh-government-on-one-district-one-product/"
+    )
+    source = page.locator("#source-1")
+    expect(source).to_contain_text("[Untitled article:")
+    expect(source.locator("a")).to_have_count(0)
+    source.scroll_into_view_if_needed()
+    screenshot(page, "c2-source-without-url")
+
+
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/mous/", "d1-phone-list"),
+        (
+            "/mous/amazon-india-mou-with-the-industries-and-mines-department-gujarat/",
+            "d2-phone-mou",
+        ),
+        ("/states/", "d3-phone-states"),
+        ("/", "d4-phone-home"),
+    ],
+)
+def test_phone_pages_do_not_scroll_sideways(open_page, path, name):
+    page = open_page(path, viewport=PHONE)
+    screenshot(page, name)
+    scroll_width, width, wide = overflow(page)
+    assert scroll_width <= width, f"{path} scrolls sideways; too wide: {wide}"
+
+
+def test_phone_filter_form_is_usable(open_page):
+    page = open_page("/mous/", viewport=PHONE)
+    state = page.get_by_label("State or UT", exact=True)
+    state.scroll_into_view_if_needed()
+    box = state.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= PHONE["width"]
+    assert box["height"] >= 24, "the select is too small to tap"
+    state.select_option(label="Gujarat")
+    page.get_by_label("Sector", exact=True).select_option(label="Handicrafts")
+    button = page.get_by_role("button", name="Apply filters")
+    button.scroll_into_view_if_needed()
+    expect(button).to_be_in_viewport()
+    screenshot(page, "d5-phone-filter-form")
+    button.click()
+    page.wait_for_url(re.compile(r"state=gujarat"))
+    screenshot(page, "d6-phone-filtered")
+    expect(page.get_by_role("list", name="Active filters")).to_contain_text("Gujarat")
+    scroll_width, width, wide = overflow(page)
+    assert scroll_width <= width, f"filtered list scrolls sideways; too wide: {wide}"
+
+
+def test_keyboard_focus_is_visible(open_page):
+    page = open_page("/mous/")
+    page.keyboard.press("Tab")
+    skip = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert skip == "Skip to content", "the first Tab should reach the skip link"
+    expect(page.get_by_role("link", name="Skip to content")).to_be_in_viewport()
+    screenshot(page, "e1-focus-skip-link")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement, style = getComputedStyle(el);
+                return {tag: el.tagName, text: el.textContent.trim().slice(0, 40),
+                        outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+                        shadow: style.boxShadow};
+            }"""
+        )
+        if focused["tag"] == "A":
+            visible = focused["outline"] != "none" and focused["width"] > 0
+            assert visible or focused["shadow"] != "none", f"no focus indicator on {focused}"
+    screenshot(page, "e2-focus-link")
