@@ -28,6 +28,12 @@ ORDERINGS = {
 }
 
 
+class InlineSelect(forms.Select):
+    """A select that renders its options inline (see templates/widgets/select.html)."""
+
+    template_name = "widgets/select.html"
+
+
 class YearFilter(django_filters.NumberFilter):
     """A whole year between 1900 and 2100, not the decimal NumberFilter accepts."""
 
@@ -49,6 +55,7 @@ class MouFilter(django_filters.FilterSet):
         queryset=State.objects.all(),
         empty_label="Any state",
         distinct=True,
+        widget=InlineSelect,
     )
     party = django_filters.ModelChoiceFilter(
         label="Company or government body",
@@ -57,6 +64,7 @@ class MouFilter(django_filters.FilterSet):
         queryset=Party.objects.all(),
         empty_label="Any party",
         distinct=True,
+        widget=InlineSelect,
     )
     programme = django_filters.ModelChoiceFilter(
         label="Programme",
@@ -65,6 +73,7 @@ class MouFilter(django_filters.FilterSet):
         queryset=Programme.objects.all(),
         empty_label="Any programme",
         distinct=True,
+        widget=InlineSelect,
     )
     sector = django_filters.ModelChoiceFilter(
         label="Sector",
@@ -73,8 +82,11 @@ class MouFilter(django_filters.FilterSet):
         queryset=Sector.objects.all(),
         empty_label="Any sector",
         distinct=True,
+        widget=InlineSelect,
     )
-    status = django_filters.ChoiceFilter(choices=Mou.Status.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=Mou.Status.choices, empty_label="Any status", widget=InlineSelect
+    )
     year_from = YearFilter(
         label="Signed from (year)",
         field_name="signed_on",
@@ -94,6 +106,7 @@ class MouFilter(django_filters.FilterSet):
         method="filter_sort",
         choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title")],
         empty_label=None,
+        widget=InlineSelect,
     )
 
     class Meta:

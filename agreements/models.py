@@ -13,7 +13,7 @@ what was not.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -348,22 +348,24 @@ class MouQuerySet(models.QuerySet):
     def search(self, text):
         """Free-text search across titles, summaries, parties, clusters and commitments.
 
-        Joins several relations, so the result is ``distinct()``.
+        Each related table is searched in its own ``pk__in`` subquery rather than
+        joined, so no ``distinct()`` is needed and the cost stays linear: joining
+        parties, clusters and commitments multiplied the rows (and, per extra word,
+        multiplied them again) before a DISTINCT over every column.
         """
-        words = text.split()
         query = self
-        for word in words:
+        for word in text.split():
+            parties = Party.objects.filter(Q(name__icontains=word) | Q(short_name__icontains=word))
+            clusters = Cluster.objects.filter(Q(place__icontains=word) | Q(product__icontains=word))
             query = query.filter(
                 Q(title__icontains=word)
                 | Q(summary__icontains=word)
                 | Q(objectives__icontains=word)
-                | Q(parties__name__icontains=word)
-                | Q(parties__short_name__icontains=word)
-                | Q(clusters__place__icontains=word)
-                | Q(clusters__product__icontains=word)
-                | Q(commitments__description__icontains=word)
+                | Q(pk__in=MouParty.objects.filter(party__in=parties).values("mou"))
+                | Q(pk__in=Mou.clusters.through.objects.filter(cluster__in=clusters).values("mou"))
+                | Q(pk__in=Commitment.objects.filter(description__icontains=word).values("mou"))
             )
-        return query.distinct() if words else query
+        return query
 
     def per_year(self):
         """``{"year": ..., "count": ...}`` rows, oldest first, for MoUs whose year is known.
@@ -387,6 +389,48 @@ class MouQuerySet(models.QuerySet):
         return State.objects.annotate(
             mou_count=models.Count("mous", filter=Q(mous__in=self.values("pk")), distinct=True)
         ).order_by("name")
+
+    def version(self):
+        """A key that changes whenever these MoUs change (their number, or any save or
+        import, which bumps ``updated_at``): one aggregate query, for cache keys."""
+        stats = self.aggregate(count=models.Count("pk"), last=models.Max("updated_at"))
+        last = stats["last"].timestamp() if stats["last"] else 0
+        return f"{stats['count']}-{last}"
+
+    def overview(self):
+        """The home page's headline counts and chart rows, as plain cacheable data.
+
+        Seven aggregate queries over the whole registry (about 150 ms at 20,000 MoUs
+        on SQLite), so the home page caches the result under ``version()``. Each
+        ranking filters through the relation before counting along it, so the count
+        sees only these MoUs and needs no DISTINCT.
+        """
+        ids = self.values("pk")
+        published_in = Exists(self.filter(pk=OuterRef("mou_id")))
+
+        def ranked(queryset):
+            return list(
+                queryset.filter(mous__in=ids)
+                .annotate(mou_count=models.Count("mous"))
+                .order_by("-mou_count", "name")
+            )
+
+        companies = ranked(Party.objects.filter(kind=Party.Kind.COMPANY))
+        return {
+            "counts": {
+                "mous": self.count(),
+                "states": Mou.states.through.objects.filter(published_in)
+                .values("state_id")
+                .distinct()
+                .count(),
+                "companies": len(companies),
+            },
+            "per_state": [state for state in self.per_state() if state.mou_count],
+            "per_year": list(self.per_year()),
+            "companies": companies[:12],
+            "programmes": ranked(Programme.objects.all())[:12],
+            "sectors": ranked(Sector.objects.all()),
+        }
 
     def related_to(self, mou):
         """Other MoUs in one of ``mou``'s states or signed by one of its companies.
@@ -499,7 +543,14 @@ class Mou(SluggedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["published", "signed_on"]),
+            # The public lists' default order, published MoUs only: lets SQLite read a
+            # page (even page 400) off the index instead of sorting every MoU. (SQLite
+            # puts NULLs last in a DESC index; it cannot store "NULLS LAST" itself.)
+            models.Index(
+                fields=["-signed_on", "title"],
+                condition=Q(published=True),
+                name="mou_public_order_idx",
+            ),
             models.Index(fields=["status"]),
             models.Index(fields=["-published_at"]),
         ]

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from agreements.models import (
     Mou,
@@ -28,6 +29,12 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache, as a fresh server would."""
+    cache.clear()
 
 
 @pytest.fixture

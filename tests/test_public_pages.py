@@ -25,6 +25,26 @@ def test_the_home_page_shows_counts_charts_latest_mous_and_entry_points(client, 
         assert url in html
 
 
+def test_the_home_page_counts_change_as_soon_as_an_mou_is_published(
+    client, gujarat_mou, make_mou, flipkart, assam
+):
+    assert client.get("/").context["counts"]["mous"] == 1
+    draft = make_mou("Flipkart in Assam", parties=[flipkart], states=[assam], published=False)
+    assert client.get("/").context["counts"]["mous"] == 1
+    draft.published = True
+    draft.save()
+    counts = client.get("/").context["counts"]
+    assert counts == {"mous": 2, "states": 2, "companies": 2}
+
+
+def test_the_home_page_runs_fewer_queries_once_its_overview_is_cached(
+    client, gujarat_mou, django_assert_max_num_queries
+):
+    client.get("/")
+    with django_assert_max_num_queries(6):
+        client.get("/")
+
+
 def test_the_chart_escapes_names_and_links_to_filtered_lists(client, make_mou, amazon):
     evil = State.objects.create(name="<script>x</script>", code="ZZ", kind="state")
     make_mou(parties=[amazon], states=[evil], signed_on=datetime.date(2019, 3, 4))
