@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -295,13 +295,15 @@ def _read_csv(data):
     if b"\x00" in data[:4096]:
         raise ImportFileError("The file is not CSV or XLSX (it contains binary data).")
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")  # only to check: the reader below decodes line by line
     except UnicodeDecodeError as error:
         raise ImportFileError(
             f"The file is not UTF-8 text (byte {error.start + 1} cannot be read); "
             "save it as 'CSV UTF-8' or as XLSX."
         ) from error
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # Not StringIO(text), which holds the whole text at 4 bytes a character.
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(lines, strict=True)
     try:
         records = list(reader)
     except csv.Error as error:
@@ -551,24 +553,23 @@ class CurrentMou:
 
 @dataclass(slots=True)
 class ParsedRow:
-    """A valid row: values, with names resolved to ids or to ("new", key) markers."""
+    """A valid row: values, with names resolved to ids or to markers of things to create."""
 
     number: int
     cells: dict
-    present: set
     reference: str = ""
     title: str = ""
     signed_on: datetime.date | None = None
     precision: str = Precision.UNKNOWN
     states: list = field(default_factory=list)
-    parties: list = field(default_factory=list)  # party ids, or ("new", key)
-    programmes: list = field(default_factory=list)  # ids, or ("new", key)
+    parties: list = field(default_factory=list)  # party ids, or ("party", key)
+    programmes: list = field(default_factory=list)  # ids, or ("programme", key)
     sectors: list = field(default_factory=list)
     clusters: list = field(default_factory=list)  # (place, product) pairs, resolved later
     commitments: list = field(default_factory=list)
     status: str = ""
     summary: str = ""
-    source: object = None  # an id, or ("new", key)
+    source: object = None  # an id, or ("source", key)
     published: bool | None = None
     mou_id: int | None = None
     outcome: object = None
@@ -596,16 +597,27 @@ class Planner:
         self.new_parties = {}  # key -> name as first written
         self.new_programmes = {}
         self.new_sources = {}  # key -> dict of Source fields
+        self.markers = {}
         self.statuses = {value: value for value in Mou.Status.values}
         self.statuses.update({key(label): value for value, label in Mou.Status.choices})
+
+    def marker(self, kind, marker_key):
+        """The (kind, key) stand-in for a party, programme or source the import creates.
+
+        One tuple per new thing, however many rows name it. The kind keeps a new party
+        and a new programme of the same name apart.
+        """
+        return self.markers.setdefault((kind, marker_key), (kind, marker_key))
 
     def parse(self, number, raw):
         """A ``ParsedRow``, and the list of ``RowError`` for the row."""
         cells = {
             column: unescape_formula(str(value).strip()).strip() for column, value in raw.items()
         }
+        if cells == raw:
+            cells = raw  # the usual case: share the table's dict rather than hold two
         errors = []
-        row = ParsedRow(number, cells, set(raw))
+        row = ParsedRow(number, cells)
 
         def error(column, message):
             errors.append(RowError(number, column, message))
@@ -652,7 +664,7 @@ class Planner:
                 continue
             ref = self.registry.parties.get(name_key)
             if ref is None:
-                ref = ("new", name_key)
+                ref = self.marker("party", name_key)
                 self.new_parties.setdefault(name_key, name)
             if ref in seen_parties:
                 error("parties", f"'{short(name)}' names the same party twice")
@@ -668,7 +680,7 @@ class Planner:
                 continue
             ref = self.registry.programmes.get(key(name))
             if ref is None:
-                ref = ("new", key(name))
+                ref = self.marker("programme", key(name))
                 self.new_programmes.setdefault(key(name), name)
             if ref not in row.programmes:
                 row.programmes.append(ref)
@@ -759,7 +771,7 @@ class Planner:
                 "publisher": publisher,
                 "published_on": published_on,
             }
-        row.source = ("new", source_key)
+        row.source = self.marker("source", source_key)
 
     def match(self, row):
         """The id of the MoU the row updates, or None for a new one; ValueError if ambiguous."""
@@ -845,7 +857,10 @@ def plan_import(table, *, report=None, progress=None):
 
 
 def resolve_clusters(row, planner, current):
-    """Clusters as ids or ("new", key): matched in the row's states, else among the MoU's own."""
+    """Clusters as ids or ("cluster", key, place, product) markers of new ones.
+
+    A cluster is matched in the row's states, else among the MoU's own.
+    """
     resolved = []
     for place, product in row.clusters:
         place_key, product_key = key(place), key(product)
@@ -858,7 +873,7 @@ def resolve_clusters(row, planner, current):
             found = current.cluster_keys.get((place_key, product_key))
         if found is None:
             new_key = (row.states[0], place_key, product_key)
-            planner.registry.clusters.setdefault(new_key, ("new", new_key, place, product))
+            planner.registry.clusters.setdefault(new_key, ("cluster", new_key, place, product))
             found = planner.registry.clusters[new_key]
         if found not in resolved:
             resolved.append(found)
@@ -872,10 +887,9 @@ def changes(row, mou):
     and the source, which are added.
     """
     changed = []
-    present = row.present
 
     def differs(column, new, old):
-        if column in present and row.cells.get(column) and new != old:
+        if row.cells.get(column) and new != old:
             changed.append(column)
 
     differs("reference", row.reference, mou.reference)
@@ -892,7 +906,7 @@ def changes(row, mou):
     differs("summary", row.summary, mou.summary)
     if row.source not in mou.sources:
         changed.append("source")
-    if "published" in present and row.published is not None and row.published != mou.published:
+    if row.published is not None and row.published != mou.published:
         changed.append("published")
     return changed
 
@@ -927,7 +941,7 @@ def apply_plan(plan, *, user=None, via=ImportRecord.Via.COMMAND, progress=None):
         ids = _create_related(plan)
         if progress:
             progress("written", 0, len(new) + len(updated))
-        _create_mous(plan, new, record, ids, progress)
+        _create_mous(new, record, ids, progress)
         _update_mous(plan, updated, record, ids)
     report.record = record
     return record
@@ -944,7 +958,7 @@ def _create_related(plan):
     ]
     Party.objects.bulk_create(parties, batch_size=BATCH_SIZE)
     for (name_key, _), party in zip(names, parties, strict=True):
-        ids[("new", name_key)] = party.pk
+        ids[("party", name_key)] = party.pk
 
     programme_names = planner.new_programmes
     programmes = [
@@ -957,12 +971,12 @@ def _create_related(plan):
     ]
     Programme.objects.bulk_create(programmes, batch_size=BATCH_SIZE)
     for programme_key, programme in zip(programme_names, programmes, strict=True):
-        ids[("new", programme_key)] = programme.pk
+        ids[("programme", programme_key)] = programme.pk
 
     sources = {source_key: Source(**fields) for source_key, fields in planner.new_sources.items()}
     Source.objects.bulk_create(sources.values(), batch_size=BATCH_SIZE)
     for source_key, source in sources.items():
-        ids[("new", source_key)] = source.pk
+        ids[("source", source_key)] = source.pk
 
     new_clusters = {}
     for row in plan.rows:
@@ -985,51 +999,98 @@ def _resolve(ids, refs):
     return [ids[ref] if isinstance(ref, tuple) else ref for ref in refs]
 
 
-def _create_mous(plan, rows, record, ids, progress):
+NEW_MOU_FIELDS = [
+    "reference",
+    "title",
+    "slug",
+    "signed_on",
+    "signed_on_precision",
+    "status",
+    "summary",
+    "published",
+    "published_at",
+    "created_by_import",
+    "last_import",
+    "created_at",
+    "updated_at",
+]  # the rest take their defaults
+
+
+def _create_mous(rows, record, ids, progress):
+    """Create the new MoUs with their links and commitments, ``BATCH_SIZE`` rows at a time.
+
+    The MoUs are inserted as plain tuples, like their links (``_insert``): model
+    instances and ``bulk_create`` took as long as all the rest of the write. Their ids
+    are then read back by slug, which is unique. Only one batch's tuples exist at a
+    time, so memory stays flat however long the file.
+    """
     now = timezone.now()
-    mous = []
-    slugs = unique_slugs(Mou, [row.title for row in rows])
-    for row, slug in zip(rows, slugs, strict=True):
-        mous.append(
-            Mou(
-                reference=row.reference,
-                title=row.title,
-                slug=slug,
-                signed_on=row.signed_on,
-                signed_on_precision=row.precision,
-                status=row.status or Mou.Status.SIGNED,
-                summary=row.summary,
-                published=True if row.published is None else row.published,
-                created_by_import=record,
-                last_import=record,
-                created_at=now,
-                updated_at=now,
-            )
+    stamp = Mou._meta.get_field("created_at").get_db_prep_save(now, connection)
+    # A new MoU's publication time depends only on whether it is published.
+    published_at = {
+        published: Mou._meta.get_field("published_at").get_db_prep_save(
+            publication_time(Mou(published=published), now), connection
         )
-        mous[-1].published_at = publication_time(mous[-1], now)
-    for start in range(0, len(mous), BATCH_SIZE):
-        Mou.objects.bulk_create(mous[start : start + BATCH_SIZE])
+        for published in (True, False)
+    }
+    signed_on = Mou._meta.get_field("signed_on")
+    slugs = unique_slugs(Mou, [row.title for row in rows])
+    for start in range(0, len(rows), BATCH_SIZE):
+        batch = rows[start : start + BATCH_SIZE]
+        batch_slugs = slugs[start : start + BATCH_SIZE]
+        values = []
+        for row, slug in zip(batch, batch_slugs, strict=True):
+            published = True if row.published is None else row.published
+            values.append(
+                (
+                    row.reference,
+                    row.title,
+                    slug,
+                    signed_on.get_db_prep_save(row.signed_on, connection),
+                    row.precision,
+                    row.status or Mou.Status.SIGNED,
+                    row.summary,
+                    published,
+                    published_at[published],
+                    record.pk,
+                    record.pk,
+                    stamp,
+                    stamp,
+                )
+            )
+        _insert(Mou, NEW_MOU_FIELDS, values)
+        pks = dict(Mou.objects.filter(slug__in=batch_slugs).values_list("slug", "pk"))
+        links = Links(ids)
+        for row, slug in zip(batch, batch_slugs, strict=True):
+            row.outcome.mou_id = pks[slug]
+            links.add(row, pks[slug], current=None)
+        links.save()
         if progress:
-            progress("written", min(start + BATCH_SIZE, len(mous)), len(mous))
-    links = Links()
-    for row, mou in zip(rows, mous, strict=True):
-        row.outcome.mou_id = mou.pk
-        links.add(row, mou.pk, ids, current=None)
-    links.save()
+            progress("written", start + len(batch), len(rows))
 
 
 class Links:
-    """Through-table rows to create and delete, written in bulk."""
+    """The through-table rows and commitments that rows add or remove, as plain tuples.
 
-    def __init__(self):
-        self.create = {
-            name: [] for name in ("states", "programmes", "sectors", "clusters", "sources")
-        }
-        self.delete = {name: [] for name in self.create}
-        self.parties, self.party_orders, self.delete_parties = [], [], []
-        self.commitments = []
+    They are most of what an import writes (about ten per MoU), so they are never made
+    into model instances: ``save`` inserts the tuples with one ``executemany`` per table
+    (``_insert``), which is several times faster and lighter than ``bulk_create``.
+    """
 
-    def add(self, row, mou_id, ids, current):
+    M2M = ("states", "programmes", "sectors", "clusters", "sources")
+
+    def __init__(self, ids):
+        self.ids = ids  # markers -> ids of the rows ``_create_related`` made
+        self.create = {name: [] for name in self.M2M}  # (mou_id, other_id)
+        self.delete = {name: [] for name in self.M2M}
+        self.parties = []  # (mou_id, party_id, order) for new links
+        self.party_orders = []  # (mou_id, party_id, order) for links that stay
+        self.delete_parties = []  # (mou_id, party_id)
+        self.commitments = []  # (mou_id, description, status, source_id)
+
+    def add(self, row, mou_id, current):
+        """The links ``row`` wants for MoU ``mou_id``, given its ``CurrentMou`` (None if new)."""
+        ids = self.ids
         source_id = _resolve(ids, [row.source])[0]
         wanted = {
             "states": row.states,
@@ -1052,33 +1113,21 @@ class Links:
                 if party_id in old:
                     self.party_orders.append((mou_id, party_id, order))
                 else:
-                    self.parties.append(MouParty(mou_id=mou_id, party_id=party_id, order=order))
+                    self.parties.append((mou_id, party_id, order))
             self.delete_parties += [(mou_id, p) for p in old if p not in set(parties)]
         known = current.commitments if current is not None else set()
         for description in row.commitments:
             if key(description) not in known:
-                self.commitments.append(
-                    Commitment(
-                        mou_id=mou_id,
-                        description=description,
-                        status=Commitment.Status.PLEDGED,
-                        source_id=source_id,
-                    )
-                )
+                self.commitments.append((mou_id, description, Commitment.Status.PLEDGED, source_id))
 
     def save(self):
         for name, pairs in self.delete.items():
             through = getattr(Mou, name).through
-            column = f"{through._meta.get_field(name[:-1]).attname}"
-            _delete_pairs(through, column, pairs)
+            _delete_pairs(through, through._meta.get_field(name[:-1]).attname, pairs)
         _delete_pairs(MouParty, "party_id", self.delete_parties)
         for name, pairs in self.create.items():
             through = getattr(Mou, name).through
-            column = f"{through._meta.get_field(name[:-1]).attname}"
-            through.objects.bulk_create(
-                [through(mou_id=mou_id, **{column: value}) for mou_id, value in pairs],
-                batch_size=BATCH_SIZE,
-            )
+            _insert(through, ["mou_id", through._meta.get_field(name[:-1]).attname], pairs)
         if self.party_orders:
             links = {}
             for chunk in chunked({mou_id for mou_id, _, _ in self.party_orders}):
@@ -1091,8 +1140,34 @@ class Links:
                     link.order = order
                     changed.append(link)
             MouParty.objects.bulk_update(changed, ["order"], batch_size=BATCH_SIZE)
-        MouParty.objects.bulk_create(self.parties, batch_size=BATCH_SIZE)
-        Commitment.objects.bulk_create(self.commitments, batch_size=BATCH_SIZE)
+        _insert(MouParty, ["mou_id", "party_id", "order"], self.parties)
+        _insert(Commitment, ["mou_id", "description", "status", "source_id"], self.commitments)
+
+
+def _insert(model, names, rows):
+    """Insert ``rows``, tuples of values for the fields ``names``, into ``model``'s table.
+
+    One ``executemany`` of plain tuples: no model instances and no per-value conversion,
+    so the values must already be as the database takes them (ids, text and booleans
+    are; a date or a time goes through its field's ``get_db_prep_save``). The other
+    columns get their field's default, as ``model()`` would; like ``bulk_create``, this
+    calls no ``save()`` and sends no signals.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    given = [meta.get_field(name) for name in names]
+    others = [f for f in meta.concrete_fields if f not in given and f is not meta.auto_field]
+    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in given + others)
+    placeholders = ", ".join(["%s"] * (len(given) + len(others)))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            # Only the model's own quoted names go into the SQL; the values are parameters.
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            [values + defaults for values in rows],
+        )
 
 
 def _delete_pairs(model, column, pairs):
@@ -1108,7 +1183,7 @@ def _update_mous(plan, updated, record, ids):
         return
     current = plan.current
     mous = []
-    links = Links()
+    links = Links(ids)
     now = timezone.now()
     for row, _outcome in updated:
         old = current[row.mou_id]
@@ -1127,7 +1202,7 @@ def _update_mous(plan, updated, record, ids):
         )
         mou.published_at = publication_time(mou, now)
         mous.append(mou)
-        links.add(row, row.mou_id, ids, current=old)
+        links.add(row, row.mou_id, current=old)
     Mou.objects.bulk_update(
         mous,
         [

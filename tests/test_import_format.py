@@ -371,3 +371,16 @@ def test_unreferenced_row_repeating_a_referenced_one(world):
     data = make_csv([["R1", *row()], ["R2", *row()]], header=header)
     assert import_file(data).count("new") == 2
     assert import_file(data).count("unchanged") == 2
+
+
+def test_new_party_and_new_programme_with_the_same_name_stay_apart(world):
+    data = make_csv(
+        [["Digital Bharat MoU", "2022", "GJ", "Amazon; Digital Bharat", "Digital Bharat", "u"]],
+        header=["title", "signed_on", "states", "parties", "programmes", "source_title"],
+    )
+    report = import_file(data)
+    assert report.ok, messages(report)
+    mou = Mou.objects.get(title="Digital Bharat MoU")
+    parties = mou.parties.order_by("mouparty__order")
+    assert [p.name for p in parties] == ["Amazon India", "Digital Bharat"]
+    assert [p.name for p in mou.programmes.all()] == ["Digital Bharat"]
