@@ -188,7 +188,6 @@ class MouAdmin(MouImportExportMixin, PublicLinkMixin, ImportExportModelAdmin):
         "signed_on_display",
         "state_names",
         "published",
-        "updated_at",
         "public_link",
     ]
     list_filter = [
