@@ -285,9 +285,8 @@ class Source(models.Model):
 
     @property
     def published_on_display(self):
-        if self.published_on is None:
-            return "date not reported"
-        return format_partial_date(self.published_on, Precision.DAY)
+        precision = Precision.UNKNOWN if self.published_on is None else Precision.DAY
+        return format_partial_date(self.published_on, precision)
 
 
 class MouQuerySet(models.QuerySet):
@@ -589,10 +588,6 @@ class Mou(SluggedModel):
     def signed_on_display(self):
         return format_partial_date(self.signed_on, self.signed_on_precision)
 
-    @property
-    def signed_year(self):
-        return self.signed_on.year if self.signed_on else None
-
     @cached_property
     def numbered_sources(self):
         """The MoU's sources, numbered 1, 2, ... so each fact can point to its source.
@@ -845,4 +840,4 @@ class ImportRecord(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.file_name} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"

@@ -136,8 +136,9 @@ STORAGES = {
 # The registry's public name, used in page titles, citations and feeds.
 REGISTRY_NAME = env("REGISTRY_NAME", "MoU Registry")
 
-# django-import-export: only users with this permission may import or export
-# (by default every staff user could). Editors have it, Viewers do not.
+# django-import-export lets every staff user import unless told otherwise: importing
+# needs "add" (Editors have it, Viewers do not); exporting needs "view", which both
+# groups have, as anyone may download the published MoUs from the public site.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
