@@ -11,11 +11,17 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from agreements.models import (
+    Attendee,
+    Beneficiary,
+    Cluster,
+    Commitment,
     Mou,
     MouParty,
     Party,
     Precision,
     Programme,
+    Reaction,
+    ReportedFigure,
     Sector,
     Source,
     State,
@@ -142,15 +148,6 @@ def outsider(django_user_model):
 def rich_mou(gujarat_mou, amazon, gujarat_industries, handloom, gujarat, article):
     """The Gujarat MoU with one of everything the detail page shows, some from a second
     article, so each fact's source number can be checked."""
-    from agreements.models import (
-        Attendee,
-        Beneficiary,
-        Cluster,
-        Commitment,
-        Reaction,
-        ReportedFigure,
-    )
-
     follow_up = Source.objects.create(
         title="A year on, Gujarat artisans sell abroad",
         publisher="Follow-up Times",
@@ -205,8 +202,6 @@ def many_mous(db):
     """240 published MoUs (and 10 drafts) spread over 12 states, 8 parties, 3 programmes,
     3 sectors and clusters, each with a commitment: enough rows that a page whose query
     count grew with the data would show it. Built with bulk_create, in a few queries."""
-    from agreements.models import Cluster, Commitment
-
     states = State.objects.bulk_create(
         State(name=f"State {n:02d}", code=f"S{chr(65 + n)}", slug=f"state-{n:02d}", kind="state")
         for n in range(12)

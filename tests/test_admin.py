@@ -7,13 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from agreements.models import (
-    Attendee,
-    Beneficiary,
-    Cluster,
-    Commitment,
     Mou,
-    Reaction,
-    ReportedFigure,
     Sector,
 )
 
@@ -24,41 +18,12 @@ def admin_url(model, action, *args):
     return reverse(f"admin:agreements_{model._meta.model_name}_{action}", args=args)
 
 
-@pytest.fixture
-def curated(gujarat_mou, amazon, gujarat, handloom, article):
-    """One row of every model, hanging off the Gujarat MoU."""
-    cluster = Cluster.objects.create(place="Surat", state=gujarat, sector=handloom)
-    gujarat_mou.clusters.add(cluster)
-    gujarat_mou.beneficiaries.add(Beneficiary.objects.create(name="MSMEs"))
-    Commitment.objects.create(
-        mou=gujarat_mou,
-        party=amazon,
-        kind=Commitment.Kind.TRAINING,
-        description="Train and onboard MSMEs",
-        source=article,
-    )
-    ReportedFigure.objects.create(
-        mou=gujarat_mou,
-        party=amazon,
-        description="Indian exporters on Global Selling",
-        qualifier="over",
-        value=70000,
-        unit="exporters",
-        source=article,
-    )
-    Reaction.objects.create(
-        mou=gujarat_mou, party=amazon, stance="support", summary="Welcomed it", source=article
-    )
-    Attendee.objects.create(mou=gujarat_mou, name="Vijay Rupani", source=article)
-    return gujarat_mou
-
-
 def any_object(model):
     return model._default_manager.first()
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
-def test_editors_can_open_every_list_add_and_change_page(client, editor, curated, model):
+def test_editors_can_open_every_list_add_and_change_page(client, editor, rich_mou, model):
     client.force_login(editor)
     pages = [admin_url(model, "changelist")]
     if editor.has_perm(f"agreements.add_{model._meta.model_name}"):
@@ -73,7 +38,7 @@ def test_editors_can_open_every_list_add_and_change_page(client, editor, curated
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
 def test_every_changelist_runs_a_fixed_number_of_queries(
-    client, editor, curated, model, django_assert_max_num_queries
+    client, editor, rich_mou, model, django_assert_max_num_queries
 ):
     client.force_login(editor)
     with django_assert_max_num_queries(15):
@@ -81,11 +46,11 @@ def test_every_changelist_runs_a_fixed_number_of_queries(
 
 
 def test_the_mou_change_page_stays_within_its_query_budget(
-    client, editor, curated, django_assert_max_num_queries
+    client, editor, rich_mou, django_assert_max_num_queries
 ):
     client.force_login(editor)
     with django_assert_max_num_queries(40):
-        client.get(admin_url(Mou, "change", curated.pk))
+        client.get(admin_url(Mou, "change", rich_mou.pk))
 
 
 def test_mou_changelist_query_count_does_not_grow_with_rows(
@@ -116,24 +81,24 @@ def test_editors_can_change_and_delete_records(client, editor, gujarat_mou, hand
     assert not Mou.objects.exists()
 
 
-def test_viewers_see_records_but_cannot_change_them(client, viewer, curated):
+def test_viewers_see_records_but_cannot_change_them(client, viewer, rich_mou):
     client.force_login(viewer)
-    change_url = admin_url(Mou, "change", curated.pk)
+    change_url = admin_url(Mou, "change", rich_mou.pk)
     page = client.get(change_url)
     assert page.status_code == 200
     assert 'name="_save"' not in page.text
     assert client.get(admin_url(Mou, "add")).status_code == 403
     client.post(change_url, {"title": "Hijacked"})
-    curated.refresh_from_db()
-    assert curated.title != "Hijacked"
+    rich_mou.refresh_from_db()
+    assert rich_mou.title != "Hijacked"
 
 
-def test_staff_outside_both_groups_see_nothing(client, outsider, curated):
+def test_staff_outside_both_groups_see_nothing(client, outsider, rich_mou):
     client.force_login(outsider)
     index = client.get(reverse("admin:index"))
     assert "MoU registry" not in index.text
     assert client.get(admin_url(Mou, "changelist")).status_code == 403
-    assert client.get(admin_url(Mou, "change", curated.pk)).status_code == 403
+    assert client.get(admin_url(Mou, "change", rich_mou.pk)).status_code == 403
 
 
 def test_the_mou_list_filters_by_year_including_unknown(
