@@ -6,10 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from agreements.models import (
-    Mou,
-    Sector,
-)
+from agreements.models import Mou, Sector
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label == "agreements"]
 
