@@ -33,8 +33,9 @@ class MouFeed(Feed):
         return "E-commerce MoUs with Indian state governments, as newly added to the registry."
 
     def link(self, filterset):
+        """The list the feed follows: its filters, not the page or order it was found in."""
         list_url = reverse("agreements:mou_list")
-        query = filterset.data.urlencode()
+        query = filterset.query_without("page", "sort")
         return f"{list_url}?{query}" if query else list_url
 
     def items(self, filterset):

@@ -17,7 +17,7 @@ import django_filters
 from django import forms
 from django.db.models import F
 
-from .models import Mou, Party, Programme, Sector, State
+from .models import Cluster, Mou, Party, Programme, Sector, State
 
 SEARCH_MAX_LENGTH = 200
 
@@ -40,6 +40,37 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+def choice_filter(label, field_name, queryset, empty_label):
+    """A filter by slug among ``queryset``, through the MoU's ``field_name`` relation.
+    Costs one query for the choices when the form is rendered, and one to check a
+    chosen slug."""
+    return django_filters.ModelChoiceFilter(
+        label=label,
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=queryset,
+        empty_label=empty_label,
+        distinct=True,
+        widget=InlineSelect,
+    )
+
+
+_named = Mou.objects.published().named
+
+
+class MouFilterForm(forms.Form):
+    def clean(self):
+        """Years the wrong way round: a message on both, and neither applied, rather
+        than a list that is silently empty."""
+        cleaned = super().clean()
+        year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            message = f"The range {year_from} to {year_to} ends before it starts."
+            self.add_error("year_from", message)
+            self.add_error("year_to", message)
+        return cleaned
+
+
 class MouFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -48,42 +79,13 @@ class MouFilter(django_filters.FilterSet):
         help_text="Words in titles, summaries, parties, clusters and commitments.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    state = django_filters.ModelChoiceFilter(
-        label="State or UT",
-        field_name="states",
-        to_field_name="slug",
-        queryset=State.objects.all(),
-        empty_label="Any state",
-        distinct=True,
-        widget=InlineSelect,
-    )
-    party = django_filters.ModelChoiceFilter(
-        label="Company or government body",
-        field_name="parties",
-        to_field_name="slug",
-        queryset=Party.objects.all(),
-        empty_label="Any party",
-        distinct=True,
-        widget=InlineSelect,
-    )
-    programme = django_filters.ModelChoiceFilter(
-        label="Programme",
-        field_name="programmes",
-        to_field_name="slug",
-        queryset=Programme.objects.all(),
-        empty_label="Any programme",
-        distinct=True,
-        widget=InlineSelect,
-    )
-    sector = django_filters.ModelChoiceFilter(
-        label="Sector",
-        field_name="sectors",
-        to_field_name="slug",
-        queryset=Sector.objects.all(),
-        empty_label="Any sector",
-        distinct=True,
-        widget=InlineSelect,
-    )
+    # Every state exists whatever the MoUs; the rest are offered only when a published
+    # MoU names them, so no name that only a draft uses reaches the public.
+    state = choice_filter("State or UT", "states", State.objects.all(), "Any state")
+    party = choice_filter("Company or government body", "parties", _named(Party), "Any party")
+    programme = choice_filter("Programme", "programmes", _named(Programme), "Any programme")
+    sector = choice_filter("Sector", "sectors", _named(Sector), "Any sector")
+    cluster = choice_filter("Product cluster", "clusters", _named(Cluster), "Any cluster")
     status = django_filters.ChoiceFilter(
         choices=Mou.Status.choices, empty_label="Any status", widget=InlineSelect
     )
@@ -111,6 +113,7 @@ class MouFilter(django_filters.FilterSet):
 
     class Meta:
         model = Mou
+        form = MouFilterForm
         fields: list = []
 
     def filter_queryset(self, queryset):
@@ -146,12 +149,15 @@ class MouFilter(django_filters.FilterSet):
                 continue
             field = self.form.fields[name]
             shown = dict(field.choices).get(value, value) if name == "status" else value
-            rest = self.data.copy()
-            for key in (name, "page"):
-                rest.pop(key, None)
-            query = rest.urlencode()
-            chips.append((field.label, shown, f"?{query}" if query else "?"))
+            chips.append((field.label, shown, f"?{self.query_without(name, 'page')}"))
         return chips
+
+    def query_without(self, *names):
+        """The request's query string without the parameters ``names``."""
+        rest = self.data.copy()
+        for name in names:
+            rest.pop(name, None)
+        return rest.urlencode()
 
     @property
     def description(self):

@@ -293,22 +293,45 @@ class MouQuerySet(models.QuerySet):
     """Page-shaped querysets: each says which related rows it loads, so pages stay at
     a fixed number of queries whatever the number of MoUs."""
 
+    # MoUs per chunk of a download (``in_chunks()``).
+    CHUNK_SIZE = 500
+
     def published(self):
         return self.filter(published=True)
 
-    def for_list(self):
-        """What a row of the public list shows: one query for the MoUs, plus one per
-        prefetched relation (states, parties, programmes, sectors)."""
+    def with_party_links(self):
+        """Each MoU's parties in their order, as ``mou.party_links`` (``MouParty`` rows with
+        their party): one query. The pages, the JSON and the CSV all read this list."""
         return self.prefetch_related(
-            "states",
             Prefetch(
                 "mouparty_set",
                 queryset=MouParty.objects.select_related("party").order_by("order", "pk"),
                 to_attr="party_links",
-            ),
-            "programmes",
-            "sectors",
+            )
         )
+
+    def for_list(self):
+        """What a row of the public list shows: one query for the MoUs, plus one per
+        prefetched relation (states, parties, programmes, sectors)."""
+        return self.with_party_links().prefetch_related("states", "programmes", "sectors")
+
+    def in_chunks(self):
+        """Iterate ``CHUNK_SIZE`` MoUs at a time, prefetching per chunk, for downloads
+        of any size: one query for the MoUs (read in chunks, never all held at once), then
+        one per prefetched relation per chunk, each with at most a chunk of ids (one
+        ``IN (...)`` of every id failed past SQLite's 32,766 variables)."""
+        return self.iterator(chunk_size=self.CHUNK_SIZE)
+
+    def naming(self, model):
+        """An ``Exists`` to filter ``model`` (``Party``, ``Programme``, ``Sector`` or ``Cluster``)
+        by: true for a row one of these MoUs names. A subquery, so no extra query."""
+        relation = model._meta.get_field("mous").field.name  # "parties", "programmes", ...
+        return Exists(self.filter(**{relation: OuterRef("pk")}))
+
+    def named(self, model):
+        """The ``model`` rows one of these MoUs names, e.g. ``published().named(Party)``
+        for the parties the public may see. One query (an EXISTS per row), no DISTINCT."""
+        return model._default_manager.filter(self.naming(model))
 
     def for_detail(self):
         """Everything the detail page shows, in a fixed 12 queries."""
@@ -345,7 +368,8 @@ class MouQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Free-text search across titles, summaries, parties, clusters and commitments.
+        """Free-text search across titles, summaries, parties (any of their names),
+        clusters and commitments.
 
         Each related table is searched in its own ``pk__in`` subquery rather than
         joined, so no ``distinct()`` is needed and the cost stays linear: joining
@@ -354,7 +378,11 @@ class MouQuerySet(models.QuerySet):
         """
         query = self
         for word in text.split():
-            parties = Party.objects.filter(Q(name__icontains=word) | Q(short_name__icontains=word))
+            parties = Party.objects.filter(
+                Q(name__icontains=word)
+                | Q(short_name__icontains=word)
+                | Q(other_names__icontains=word)
+            )
             clusters = Cluster.objects.filter(Q(place__icontains=word) | Q(product__icontains=word))
             query = query.filter(
                 Q(title__icontains=word)

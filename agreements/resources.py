@@ -1,15 +1,14 @@
 """
 MoUs in and out of spreadsheets: the one CSV/XLSX format, for export and import.
 
-``mous_to_csv`` writes MoUs in the import columns (the public download and the
-admin export both use it), with spreadsheet-formula escaping; ``MouResource``
-is the django-import-export resource the admin uses. Reading, validating and
-writing an import is in ``agreements.importing``, shared by the admin and
-``manage.py import_mous``.
+``iter_mous_csv`` (streamed by the public download) and ``mous_to_csv`` write MoUs
+in the import columns, with spreadsheet-formula escaping (the admin export shares
+their rows, ``export_rows``); ``MouResource`` is the django-import-export
+resource the admin uses. Reading, validating and writing an import is in
+``agreements.importing``, shared by the admin and ``manage.py import_mous``.
 """
 
 import csv
-import io
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -25,30 +24,22 @@ from .importing import (
     escape_formula,
     format_signed_on,
     join_list,
-    unescape_formula,
 )
-from .models import Commitment, ImportRecord, Mou, MouParty, Source
+from .models import Commitment, ImportRecord, Mou, Source
 
 __all__ = [
-    "COLUMNS",
     "MouResource",
     "MouSpreadsheetFormat",
-    "escape_formula",
     "export_rows",
+    "iter_mous_csv",
     "mous_to_csv",
-    "unescape_formula",
 ]
 
 
 def export_queryset(queryset):
-    """The MoUs with everything a row needs: a fixed 8 queries, whatever their number."""
-    return queryset.prefetch_related(
+    """The MoUs with everything a row needs: one query per relation per chunk of MoUs."""
+    return queryset.with_party_links().prefetch_related(
         "states",
-        Prefetch(
-            "mouparty_set",
-            queryset=MouParty.objects.select_related("party").order_by("order", "pk"),
-            to_attr="export_party_links",
-        ),
         "programmes",
         "sectors",
         "clusters",
@@ -73,7 +64,7 @@ def mou_to_row(mou):
         "title": mou.title,
         "signed_on": format_signed_on(mou.signed_on, mou.signed_on_precision),
         "states": join_list(sorted(state.name for state in mou.states.all())),
-        "parties": join_list(link.party.name for link in mou.export_party_links),
+        "parties": join_list(link.party.name for link in mou.party_links),
         "programmes": join_list(sorted(p.name for p in mou.programmes.all())),
         "sectors": join_list(sorted(s.name for s in mou.sectors.all())),
         "clusters": join_list(sorted(str(c) for c in mou.clusters.all())),
@@ -91,23 +82,36 @@ def mou_to_row(mou):
 
 
 def export_rows(queryset):
-    """The header, then one formula-escaped list of cells per MoU."""
+    """The header, then one formula-escaped list of cells per MoU, read and prefetched a
+    chunk at a time (``MouQuerySet.in_chunks()``), so any number of MoUs fits in memory."""
     yield list(COLUMNS)
-    for mou in export_queryset(queryset):
+    for mou in export_queryset(queryset).in_chunks():
         row = mou_to_row(mou)
         yield [escape_formula(row[column]) for column in COLUMNS]
 
 
-def mous_to_csv(queryset):
-    """A CSV (with header) of the given MoUs in the import columns, formula-escaped.
+class _Echo:
+    """A file whose ``write`` hands the text back, so ``csv.writer`` yields line by line."""
 
-    Runs a fixed number of queries whatever the number of MoUs; re-importing the
-    result changes nothing.
+    def write(self, text):
+        return text
+
+
+def iter_mous_csv(queryset):
+    """The CSV (with header) of the given MoUs in the import columns, formula-escaped,
+    one line at a time, for a streamed download.
+
+    Runs a fixed number of queries per chunk of ``MouQuerySet.CHUNK_SIZE`` MoUs;
+    re-importing the result changes nothing.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(export_rows(queryset))
-    return out.getvalue()
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    for row in export_rows(queryset):
+        yield writer.writerow(row)
+
+
+def mous_to_csv(queryset):
+    """``iter_mous_csv`` as one string, for callers that want the whole file."""
+    return "".join(iter_mous_csv(queryset))
 
 
 # --- django-import-export: the admin's import and export ---------------------------------
@@ -217,16 +221,15 @@ class MouResource(resources.ModelResource):
     ):
         user = kwargs.get("user")
         data = getattr(dataset, "mou_file_bytes", None)
+        if data is None:
+            # A dataset made in code, not read by ``MouSpreadsheetFormat``: its CSV goes
+            # through the same reading and checks as a file.
+            data = dataset.export("csv").encode()
         file_name = kwargs.get("file_name") or ""
         result = Result()
         result.diff_headers = list(COLUMNS)
         try:
-            if data is not None:
-                table = importing.read_table(data)
-                file_checksum = importing.checksum(data)
-            else:
-                table = importing.table_from_rows(dataset.headers or [], dataset)
-                file_checksum = importing.checksum(dataset.export("csv").encode())
+            table = importing.read_table(data)
         except ImportFileError as problem:
             for message in problem.messages:
                 result.append_base_error(Error(ImportFileError(message)))
@@ -238,7 +241,7 @@ class MouResource(resources.ModelResource):
         report = importing.import_table(
             table,
             file_name=file_name,
-            file_checksum=file_checksum,
+            file_checksum=importing.checksum(data),
             user=user if getattr(user, "pk", None) else None,
             via=ImportRecord.Via.ADMIN,
             dry_run=dry_run,

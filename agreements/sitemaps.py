@@ -42,8 +42,7 @@ class _WithPublishedMous(Sitemap):
     model = None
 
     def items(self):
-        published = Mou.objects.published().values("pk")
-        return self.model.objects.filter(mous__in=published).distinct().only("slug").order_by("pk")
+        return Mou.objects.published().named(self.model).only("slug").order_by("pk")
 
 
 class PartySitemap(_WithPublishedMous):

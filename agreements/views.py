@@ -5,7 +5,8 @@ Views only select, filter, paginate and render. What a page loads lives on
 ``MouQuerySet`` (``for_list()``, ``for_detail()``, ``per_state()``...), so
 every page runs a fixed number of queries whatever the number of MoUs; the
 tests pin each count. Drafts never reach the public: every MoU query starts
-from ``published()`` (staff alone may preview a draft's page).
+from ``published()``, and a party, programme, sector or cluster only drafts name
+has no page (staff who may view MoUs, Editors and Viewers, may preview both).
 """
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +41,22 @@ def paginate(request, queryset, per_page=PER_PAGE):
     if asked not in (None, "", str(page.number)):
         note = f"There is no page “{asked[:20]}”; showing page {page.number}."
     return page, note
+
+
+def may_preview(request):
+    """Whether the user may see drafts: staff with the view permission on MoUs (Editors,
+    Viewers), not staff as such. Two queries for a signed-in user (their permissions,
+    then cached on the user for the request), none for the public."""
+    return request.user.has_perm("agreements.view_mou")
+
+
+def shown(request, model):
+    """The parties, programmes, sectors or clusters the request may see: for the public,
+    none that only drafts name. One named by no MoU at all (a parent company, a body
+    that only reacted) is curated, not drafted, and stays public."""
+    if may_preview(request):
+        return model.objects.all()
+    return model.objects.filter(Mou.objects.published().naming(model) | ~Mou.objects.naming(model))
 
 
 def filtered_mous(request):
@@ -71,7 +88,7 @@ def home(request):
 
 
 def mou_list(request):
-    """The filtered, ordered, paginated list: 10 queries, plus one per chosen filter object."""
+    """The filtered, ordered, paginated list: 11 queries, plus one per chosen filter object."""
     filterset = filtered_mous(request)
     page, page_note = paginate(request, filterset.qs.for_list())
     context = {"filter": filterset, "page": page, "page_note": page_note}
@@ -80,8 +97,9 @@ def mou_list(request):
 
 def mou_detail(request, slug):
     """One MoU with everything it holds and its related MoUs: at most 19 queries
-    (``for_detail()`` plus the related list's ``for_list()``). Staff may preview drafts."""
-    mous = Mou.objects.all() if request.user.is_staff else Mou.objects.published()
+    (``for_detail()`` plus the related list's ``for_list()``). Editors and Viewers may
+    preview drafts (see ``may_preview``)."""
+    mous = Mou.objects.all() if may_preview(request) else Mou.objects.published()
     mou = get_object_or_404(mous.for_detail(), slug=slug)
     related = Mou.objects.published().related_to(mou).for_list()[:6]
     return render(
@@ -97,12 +115,14 @@ def state_list(request):
 
 
 def state_detail(request, slug):
+    """Any of the 36 states, even one no MoU names (zero counts are news too)."""
     state = get_object_or_404(State, slug=slug)
     mous = Mou.objects.published().filter(states=state)
     context = {
-        "clusters": state.clusters.annotate(
-            mou_count=Count("mous", filter=Q(mous__in=mous.values("pk")), distinct=True)
-        ).select_related("sector"),
+        "clusters": shown(request, Cluster)
+        .filter(state=state)
+        .annotate(mou_count=Count("mous", filter=Q(mous__in=mous.values("pk")), distinct=True))
+        .select_related("sector"),
         # Filtering before annotating makes the count see only this state's MoUs.
         "parties": Party.objects.filter(mous__in=mous)
         .annotate(mou_count=Count("mous", distinct=True))
@@ -113,34 +133,37 @@ def state_detail(request, slug):
 
 
 def party_detail(request, slug):
-    party = get_object_or_404(Party.objects.select_related("state", "parent"), slug=slug)
+    party = get_object_or_404(shown(request, Party).select_related("state", "parent"), slug=slug)
     mous = Mou.objects.published().filter(parties=party)
     context = {
-        "programmes": party.programmes.all(),
-        "children": party.children.all(),
+        "programmes": shown(request, Programme).filter(owner=party),
+        "children": shown(request, Party).filter(parent=party),
         "filter_query": f"?party={party.slug}",
     }
     return _entity_page(request, "agreements/party_detail.html", party, mous, context)
 
 
 def programme_detail(request, slug):
-    programme = get_object_or_404(Programme.objects.select_related("owner"), slug=slug)
+    programme = get_object_or_404(shown(request, Programme).select_related("owner"), slug=slug)
     mous = Mou.objects.published().filter(programmes=programme)
     context = {"filter_query": f"?programme={programme.slug}"}
     return _entity_page(request, "agreements/programme_detail.html", programme, mous, context)
 
 
 def cluster_detail(request, slug):
-    cluster = get_object_or_404(Cluster.objects.select_related("state", "sector"), slug=slug)
+    cluster = get_object_or_404(
+        shown(request, Cluster).select_related("state", "sector"), slug=slug
+    )
     mous = Mou.objects.published().filter(clusters=cluster)
-    return _entity_page(request, "agreements/cluster_detail.html", cluster, mous, {})
+    context = {"filter_query": f"?cluster={cluster.slug}"}
+    return _entity_page(request, "agreements/cluster_detail.html", cluster, mous, context)
 
 
 def sector_detail(request, slug):
-    sector = get_object_or_404(Sector, slug=slug)
+    sector = get_object_or_404(shown(request, Sector), slug=slug)
     mous = Mou.objects.published().filter(sectors=sector)
     context = {
-        "clusters": sector.clusters.select_related("state"),
+        "clusters": shown(request, Cluster).filter(sector=sector).select_related("state"),
         "filter_query": f"?sector={sector.slug}",
     }
     return _entity_page(request, "agreements/sector_detail.html", sector, mous, context)
@@ -154,26 +177,42 @@ def _entity_page(request, template, obj, mous, context):
 
 
 def mou_csv(request):
-    """The filtered list in the CSV import's columns (formula-escaped by ``resources``)."""
-    response = HttpResponse(
-        resources.mous_to_csv(filtered_mous(request).qs), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="mous.csv"'
-    return response
+    """The filtered list in the CSV import's columns (formula-escaped by ``resources``),
+    streamed: a fixed number of queries per chunk of MoUs (``MouQuerySet.in_chunks()``)."""
+    rows = resources.iter_mous_csv(filtered_mous(request).qs)
+    return _download(rows, "text/csv; charset=utf-8", "mous.csv")
 
 
 def mou_json(request):
-    """The filtered list as plain JSON: published fields only (no import bookkeeping)."""
+    """The filtered list as plain JSON, published fields only (no import bookkeeping),
+    streamed a chunk of MoUs at a time like the CSV."""
     mous = filtered_mous(request).qs.for_list().prefetch_related("clusters", "sources")
-    data = {
+    about = {
         "registry": settings.REGISTRY_NAME,
         "generated_at": timezone.now(),
         "query": request.GET.urlencode(),
-        "mous": [mou_as_json(request, mou) for mou in mous],
     }
-    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 1})
-    response["Content-Disposition"] = 'attachment; filename="mous.json"'
+    items = (mou_as_json(request, mou) for mou in mous.in_chunks())
+    return _download(iter_json(about, items), "application/json", "mous.json")
+
+
+def _download(chunks, content_type, file_name):
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
+
+
+def iter_json(about, items):
+    """A JSON object of ``about``'s keys and a "mous" list of ``items``, written an item at
+    a time so the whole list is never in memory."""
+    encode = DjangoJSONEncoder(indent=1).encode
+    yield "{\n"
+    for key, value in about.items():
+        yield f" {encode(key)}: {encode(value)},\n"
+    yield ' "mous": ['
+    for n, item in enumerate(items):
+        yield (",\n" if n else "\n") + encode(item)
+    yield "\n ]\n}\n"
 
 
 def mou_as_json(request, mou):

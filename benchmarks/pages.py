@@ -392,6 +392,15 @@ def pages():
     }
 
 
+def fetch(client, url):
+    """GET ``url`` and read the whole body: streamed downloads do their work while read."""
+    response = client.get(url)
+    assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
 def measure(client, urls, requests):
     """Median and 95th-percentile wall time (ms) of ``requests`` GETs cycling over ``urls``,
     and the largest query count seen for any of them (counted on a warm-up request)."""
@@ -401,16 +410,12 @@ def measure(client, urls, requests):
     queries = 0
     for url in urls:
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+            fetch(client, url)
         queries = max(queries, len(captured))
     times = []
     for n in range(requests):
-        url = urls[n % len(urls)]
         started = time.perf_counter()
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
+        fetch(client, urls[n % len(urls)])
         times.append((time.perf_counter() - started) * 1000)
     median = statistics.median(times)
     p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else median

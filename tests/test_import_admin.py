@@ -6,7 +6,9 @@ import io
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.text import slugify
 
+from agreements.importing import COLUMNS, writing
 from agreements.models import ImportRecord, Mou
 
 IMPORT_URL = reverse("admin:agreements_mou_import")
@@ -133,27 +135,7 @@ def test_export_uses_the_import_columns_and_escapes(
         {
             "format": "0",
             "resource": "0",
-            **{
-                f"mouresource_{c}": "on"
-                for c in [
-                    "reference",
-                    "title",
-                    "signed_on",
-                    "states",
-                    "parties",
-                    "programmes",
-                    "sectors",
-                    "clusters",
-                    "commitments",
-                    "status",
-                    "summary",
-                    "source_url",
-                    "source_title",
-                    "source_publisher",
-                    "source_published_on",
-                    "published",
-                ]
-            },
+            **{f"mouresource_{c}": "on" for c in COLUMNS},
         },
     )
     assert response.status_code == 200
@@ -174,3 +156,16 @@ def test_import_records_for_editors_only(client, editor, viewer, world):
     assert client.get(reverse("admin:agreements_importrecord_add")).status_code == 403
     client.force_login(viewer)
     assert client.get(url).status_code == 403
+
+
+def test_registry_changed_between_preview_and_confirm(client, editor, world, monkeypatch):
+    client.force_login(editor)
+    response = preview(client, upload("batch.csv", GOOD))
+    confirm = response.context["confirm_form"]
+    Mou.objects.create(title="First MoU", slug="first-mou")  # an admin save meanwhile
+    # The import read the slugs in use before that save.
+    monkeypatch.setattr(writing, "unique_slugs", lambda model, texts: [slugify(t) for t in texts])
+    response = client.post(PROCESS_URL, {**confirm.initial, "resource": "0"}, follow=True)
+    assert response.redirect_chain == [(IMPORT_URL, 302)]
+    assert "The registry changed during the import" in response.text
+    assert Mou.objects.count() == 1 and ImportRecord.objects.count() == 0

@@ -5,8 +5,11 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.text import slugify
 
-from agreements.models import ImportRecord, Mou
+from agreements import importing
+from agreements.importing import writing
+from agreements.models import ImportRecord, Mou, Party
 
 HEADER = ["title", "signed_on", "states", "parties", "source_url"]
 
@@ -74,3 +77,20 @@ def test_large_file(tmp_path, world):
     ]
     assert "2000 new" in run(write(tmp_path / "big.csv", rows))
     assert Mou.objects.count() == 2000
+
+
+def careless_slugs(model, texts, max_length=80):
+    """Slugs as if the registry held none: what a concurrent save can make of the real ones."""
+    return [slugify(text) for text in texts]
+
+
+def test_registry_changed_during_the_import(tmp_path, monkeypatch, world, make_mou, gujarat):
+    make_mou("One", parties=[Party.objects.get(name="Flipkart")], states=[gujarat])  # slug "one"
+    rows = [["One", "2021", "GJ", "Amazon; Newco", "https://a.example.com/"]]
+    monkeypatch.setattr(writing, "unique_slugs", careless_slugs)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 errors; .*; nothing was written$"):
+        call_command("import_mous", write(tmp_path / "mous.csv", rows), stdout=out)
+    assert out.getvalue().splitlines() == [importing.CONCURRENT_CHANGE]
+    assert Mou.objects.count() == 1 and ImportRecord.objects.count() == 0
+    assert not Party.objects.filter(name="Newco").exists()

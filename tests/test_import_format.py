@@ -6,10 +6,19 @@ import io
 
 import openpyxl
 import pytest
+import tablib
 
-from agreements.importing import COLUMNS, ImportFileError, import_file, read_table
+from agreements.importing import (
+    COLUMNS,
+    ImportFileError,
+    escape_formula,
+    import_file,
+    read_table,
+    unescape_formula,
+)
+from agreements.importing.writing import _insert
 from agreements.models import Cluster, Commitment, ImportRecord, Mou, Party, Programme, Source
-from agreements.resources import MouResource, escape_formula, mous_to_csv
+from agreements.resources import MouResource, mous_to_csv
 
 HEADER = ["title", "signed_on", "states", "parties", "source_url"]
 
@@ -231,6 +240,51 @@ def test_export_reimports_unchanged(world, gujarat_mou, handloom, article):
     assert report.summary() == "0 new, 0 updated, 1 unchanged, 0 errors", messages(report)
 
 
+# Every kind of value a spreadsheet would run as a formula, and values that already
+# start with the escaping ' (before such a character or not).
+TRICKY = ["=1+2", "+91 sellers", "-5%", "@handle", "\tTabbed", "\rReturned"]
+TRICKY += ["'=quoted title", "''=twice quoted", "'plain quote", "''", "'"]
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_unescape_undoes_escape(value):
+    assert unescape_formula(escape_formula(value)) == value
+
+
+def test_export_reimports_formula_like_values_unchanged(world, make_mou, gujarat):
+    values = {}
+    for n, value in enumerate(TRICKY):
+        party = Party.objects.create(name=f"{value} party {n}", slug=f"p{n}")
+        mou = make_mou(
+            value,
+            parties=[party, Party.objects.get(name="Flipkart")],
+            states=[gujarat],
+            summary=value,
+            reference=value + str(n),
+        )
+        values[mou.pk] = (mou.reference, mou.title, mou.summary, party.name)
+    report = import_file(mous_to_csv(Mou.objects.all()).encode())
+    assert report.summary() == f"0 new, 0 updated, {len(TRICKY)} unchanged, 0 errors", (
+        messages(report),
+        [(o.row, o.changes) for o in report.outcomes],
+    )
+    for mou in Mou.objects.all():
+        party = mou.parties.order_by("mouparty__order").first()
+        assert (mou.reference, mou.title, mou.summary, party.name) == values[mou.pk]
+
+
+def test_dataset_made_in_code_is_read_like_a_file(world):
+    dataset = tablib.Dataset(row(), row(title="Second", parties="Amazon"), headers=HEADER)
+    result = MouResource().import_data(dataset, dry_run=True)
+    assert messages(result.mou_report) == [
+        "row 3, column parties: at least two parties are required, 1 given"
+    ]
+    dataset = tablib.Dataset(row(), headers=["title", "signed_on", "states", "parties", "colour"])
+    result = MouResource().import_data(dataset, dry_run=True)
+    assert "Unknown column 'colour'" in messages(result.mou_report)[0]
+    assert Mou.objects.count() == 0
+
+
 def test_mous_to_csv_fixed_queries(
     world, gujarat_mou, make_mou, amazon, flipkart, gujarat, django_assert_num_queries
 ):
@@ -272,6 +326,8 @@ def test_not_csv_or_xlsx(world):
     assert_rejected(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel")
     assert_rejected(b"\x89PNG\r\n\x1a\n\x00\x00", "not CSV or XLSX")
     assert_rejected(b"PK\x03\x04garbage", "")
+    padding = [row(title=f"MoU {n}") for n in range(100)]
+    assert_rejected(make_csv([*padding, row(title="Nul\x00")]), "not CSV or XLSX")
 
 
 def test_empty_and_header_only(world):
@@ -355,6 +411,13 @@ def test_markup_is_stored_as_text(world):
     report = import_file(make_csv([row(title="<script>alert(1)</script>")]))
     assert report.ok
     assert Mou.objects.get().title == "<script>alert(1)</script>"
+
+
+def test_insert_refuses_columns_computed_per_row(db):
+    # ImportRecord.created_at defaults to timezone.now: one time for every row is wrong.
+    with pytest.raises(ValueError, match="must be given created_at"):
+        _insert(ImportRecord, ["via", "file_name", "checksum"], [("command", "x", "0" * 64)])
+    assert ImportRecord.objects.count() == 0
 
 
 def test_read_table_keeps_row_numbers(world):

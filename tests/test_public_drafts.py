@@ -1,32 +1,44 @@
-"""Drafts never reach the public: no page, count, chart, export, feed or sitemap shows them."""
+"""Drafts never reach the public: no page, count, chart, dropdown, export, feed or sitemap
+shows them, nor the parties, programmes, sectors and clusters only drafts name."""
 
 import datetime
 import json
 
 import pytest
 
-from agreements.models import Cluster, Programme, Sector
+from agreements.models import Cluster, Party, Programme, Sector
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Secret draft MoU"
+# The names only the draft uses: its own, its party's, programme's, sector's and cluster's.
+DRAFT_ONLY_NAMES = [SECRET, "Draftonly Traders", "Draft programme", "Draft sector", "Draftpur"]
+DRAFT_ONLY_PAGES = [
+    "/parties/draftonly-traders/",
+    "/programmes/draft-programme/",
+    "/sectors/draft-sector/",
+    "/clusters/draftpur/",
+]
 
 
 @pytest.fixture
-def draft(make_mou, flipkart, assam, gujarat_mou):
+def draft(make_mou, amazon, assam, gujarat_mou, handloom):
     """An unpublished MoU in its own state, party, programme, sector, cluster and year,
-    beside one published MoU."""
+    beside one published MoU. Its party and programme hang off Amazon India and its
+    cluster is in the published handloom sector, so the pages of those list them unless
+    they filter them out."""
+    gujarat_mou.sectors.add(handloom)
     mou = make_mou(
         SECRET,
-        parties=[flipkart],
+        parties=[Party.objects.create(name="Draftonly Traders", kind="company", parent=amazon)],
         states=[assam],
         published=False,
         signed_on=datetime.date(2012, 1, 1),
         summary="draftonlyword",
     )
-    mou.programmes.add(Programme.objects.create(name="Draft programme"))
+    mou.programmes.add(Programme.objects.create(name="Draft programme", owner=amazon))
     mou.sectors.add(Sector.objects.create(name="Draft sector"))
-    mou.clusters.add(Cluster.objects.create(place="Draftpur", state=assam))
+    mou.clusters.add(Cluster.objects.create(place="Draftpur", state=assam, sector=handloom))
     return mou
 
 
@@ -35,23 +47,25 @@ PUBLIC_URLS = [
     "/mous/",
     "/mous/?q=draftonlyword",
     "/mous/?state=assam",
-    "/mous/?party=flipkart",
+    "/mous/?party=draftonly-traders",
     "/mous/?programme=draft-programme",
     "/mous/?sector=draft-sector",
+    "/mous/?cluster=draftpur",
     "/mous/?year_to=2015",
     "/states/",
     "/states/assam/",
     "/states/gujarat/",
-    "/parties/flipkart/",
     "/parties/amazon-india/",
-    "/programmes/draft-programme/",
-    "/sectors/draft-sector/",
-    "/clusters/draftpur/",
+    "/programmes/amazon-global-selling/",
+    "/sectors/handloom/",
     "/mous/export.csv",
     "/mous/export.csv?state=assam",
+    "/mous/export.csv?cluster=draftpur",
     "/mous/export.json",
+    "/mous/export.json?party=draftonly-traders",
     "/mous/feed.atom",
-    "/mous/feed.atom?party=flipkart",
+    "/mous/feed.atom?party=draftonly-traders",
+    "/mous/feed.atom?sector=draft-sector",
     "/sitemap.xml",
 ]
 
@@ -60,13 +74,61 @@ PUBLIC_URLS = [
 def test_drafts_never_reach_a_public_page_export_or_feed(client, draft, url):
     response = client.get(url)
     assert response.status_code == 200
-    content = response.content.decode()
-    assert SECRET not in content
-    assert draft.slug not in content
+    content = response.getvalue().decode()
+    for name in DRAFT_ONLY_NAMES:
+        assert name not in content, name
+    for path in [draft.get_absolute_url(), *DRAFT_ONLY_PAGES]:
+        assert path not in content, path
 
 
 def test_a_draft_has_no_public_page(client, draft):
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("url", DRAFT_ONLY_PAGES)
+def test_what_only_drafts_name_has_no_public_page(client, draft, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", DRAFT_ONLY_PAGES)
+def test_staff_in_neither_group_cannot_see_what_only_drafts_name(client, draft, outsider, url):
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", DRAFT_ONLY_PAGES)
+def test_viewers_see_the_pages_of_what_only_drafts_name(client, draft, viewer, url):
+    client.force_login(viewer)
+    assert client.get(url).status_code == 200
+
+
+def test_what_no_mou_names_keeps_its_page(client, draft):
+    """A party no MoU names, such as a parent company, was curated, not drafted."""
+    parent = Party.objects.create(name="Amazon", kind="company")
+    assert client.get(parent.get_absolute_url()).status_code == 200
+
+
+def test_the_filter_dropdowns_offer_only_what_a_published_mou_names(client, draft):
+    form = client.get("/mous/").context["filter"].form
+    offered = {
+        name: [label for _value, label in form.fields[name].choices][1:]
+        for name in ("party", "programme", "sector", "cluster")
+    }
+    assert offered == {
+        "party": ["Amazon India", "Industries and Mines Department, Government of Gujarat"],
+        "programme": ["Amazon Global Selling"],
+        "sector": ["Handloom"],
+        "cluster": [],
+    }
+    assert "Assam" in [label for _value, label in form.fields["state"].choices]
+
+
+@pytest.mark.parametrize("name", ["party", "programme", "sector", "cluster"])
+def test_filtering_by_what_only_drafts_name_is_refused(client, draft, name):
+    slug = {"party": "draftonly-traders", "cluster": "draftpur"}.get(name, f"draft-{name}")
+    response = client.get(f"/mous/?{name}={slug}")
+    assert name in response.context["filter"].form.errors
+    assert response.context["page"].paginator.count == 1  # unfiltered, never the draft
 
 
 def test_drafts_are_not_counted(client, draft):
@@ -81,11 +143,11 @@ def test_drafts_are_not_counted(client, draft):
     assert client.get("/mous/?state=assam").context["page"].paginator.count == 0
 
 
-def test_drafts_are_not_related_mous(client, draft, gujarat_mou, flipkart):
+def test_drafts_are_not_related_mous(client, draft, gujarat_mou):
     gujarat_mou.states.add(draft.states.get())
     assert list(client.get(gujarat_mou.get_absolute_url()).context["related"]) == []
 
 
 def test_the_json_export_of_everything_holds_only_published_mous(client, draft, gujarat_mou):
-    data = json.loads(client.get("/mous/export.json").content)
+    data = json.loads(client.get("/mous/export.json").getvalue())
     assert [mou["slug"] for mou in data["mous"]] == [gujarat_mou.slug]

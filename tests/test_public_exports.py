@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from agreements.models import Mou
+from agreements.models import Cluster, Mou, MouQuerySet
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,11 @@ def parse_xml(content):
 
 
 def read_csv(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+
+
+def read_json(response):
+    return json.loads(response.getvalue())
 
 
 def test_the_csv_download_holds_exactly_the_filtered_rows(client, three_mous):
@@ -43,7 +47,7 @@ def test_the_csv_download_holds_exactly_the_filtered_rows(client, three_mous):
 
 
 def test_the_csv_download_uses_the_import_columns(client, three_mous):
-    header = client.get("/mous/export.csv").content.decode().splitlines()[0]
+    header = client.get("/mous/export.csv").getvalue().decode().splitlines()[0]
     assert header.split(",") == [
         "reference", "title", "signed_on", "states", "parties", "programmes", "sectors",
         "clusters", "commitments", "status", "summary", "source_url", "source_title",
@@ -66,7 +70,7 @@ def test_spreadsheet_formulas_are_escaped_in_the_csv(client, make_mou, amazon, g
 
 def test_the_json_download_holds_exactly_the_filtered_rows(client, three_mous):
     response = client.get("/mous/export.json?state=assam&sort=title")
-    data = json.loads(response.content)
+    data = read_json(response)
     assert [mou["title"] for mou in data["mous"]] == ["Amazon in Assam", "Flipkart in Assam"]
     first = data["mous"][0]
     assert first["states"] == ["Assam"]
@@ -78,9 +82,39 @@ def test_the_json_download_holds_exactly_the_filtered_rows(client, three_mous):
 
 
 def test_the_json_download_holds_published_fields_only(client, three_mous):
-    (mou, *_) = json.loads(client.get("/mous/export.json").content)["mous"]
+    (mou, *_) = read_json(client.get("/mous/export.json"))["mous"]
     assert "published" not in mou
     assert "created_by_import" not in mou and "last_import" not in mou
+
+
+@pytest.mark.parametrize(
+    ("url", "read", "queries_per_chunk"),
+    [
+        # The MoUs, then per chunk: states, parties, programmes, sectors, clusters,
+        # commitments and sources (CSV); the same less commitments (JSON).
+        ("/mous/export.csv", lambda response: [row["title"] for row in read_csv(response)], 7),
+        (
+            "/mous/export.json",
+            lambda response: [m["title"] for m in read_json(response)["mous"]],
+            6,
+        ),
+    ],
+)
+def test_a_download_bigger_than_a_chunk_streams_every_mou_in_order_in_bounded_queries(
+    client, many_mous, monkeypatch, django_assert_max_num_queries, url, read, queries_per_chunk
+):
+    monkeypatch.setattr(MouQuerySet, "CHUNK_SIZE", 100)  # 240 published MoUs: 3 chunks
+    with django_assert_max_num_queries(1 + 3 * queries_per_chunk):
+        response = client.get(url)
+        titles = read(response)
+    assert response.streaming
+    assert titles == [mou.title for mou in Mou.objects.published()]
+    assert len(titles) == 240
+
+
+def test_the_json_download_of_nothing_is_still_valid_json(client, db):
+    data = read_json(client.get("/mous/export.json?q=nothing"))
+    assert data["mous"] == [] and data["query"] == "q=nothing"
 
 
 def test_the_list_page_links_its_downloads_and_feed_with_the_filters(client, three_mous):
@@ -103,6 +137,23 @@ def test_the_feed_is_valid_atom_of_the_filtered_list(client, three_mous):
     assert link == "http://testserver/mous/flipkart-in-assam/"
     assert entries[0].find(f"{ATOM}updated").text
     assert entries[0].find(f"{ATOM}id").text
+
+
+def test_the_feed_links_to_its_list_without_page_or_order(client, three_mous):
+    feed = parse_xml(client.get("/mous/feed.atom?state=assam&sort=title&page=2").content)
+    link = feed.find(f"{ATOM}link[@rel='alternate']").get("href")
+    assert link == "http://testserver/mous/?state=assam"
+
+
+def test_a_cluster_page_links_its_filtered_list_downloads_and_feed(client, rich_mou):
+    cluster = Cluster.objects.get()
+    html = client.get(cluster.get_absolute_url()).content.decode()
+    query = f"?cluster={cluster.slug}"
+    for url in ("/mous/", "/mous/export.csv", "/mous/export.json", "/mous/feed.atom"):
+        assert f'href="{url}{query}"' in html, url
+    assert [row["title"] for row in read_csv(client.get(f"/mous/export.csv{query}"))] == [
+        rich_mou.title
+    ]
 
 
 def test_the_feed_lists_the_newest_additions_first(client, three_mous):

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from agreements.models import Commitment, Mou, Precision
+from agreements.models import Cluster, Commitment, Mou, Precision
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def four_mous(
     global_selling,
     article,
 ):
-    """Amazon/Gujarat 2021 (Global Selling, handloom), Flipkart/Assam 2020 (active),
-    Flipkart/Gujarat 2018, Amazon/Assam with no date."""
+    """Amazon/Gujarat 2021 (Global Selling, handloom, Patan cluster), Flipkart/Assam 2020
+    (active), Flipkart/Gujarat 2018, Amazon/Assam with no date."""
     a = make_mou(
         "Amazon Gujarat",
         parties=[amazon, gujarat_industries],
@@ -39,6 +39,7 @@ def four_mous(
     )
     a.programmes.add(global_selling)
     a.sectors.add(handloom)
+    a.clusters.add(Cluster.objects.create(place="Patan", product="Patola", state=gujarat))
     b = make_mou(
         "Flipkart Assam",
         parties=[flipkart],
@@ -54,6 +55,8 @@ def four_mous(
         signed_on=datetime.date(2018, 5, 1),
     )
     d = make_mou("Amazon Assam", parties=[amazon], states=[assam], signed_on=None)
+    flipkart.other_names = "Flipkart Internet Private Limited\nBharat Bazaar"
+    flipkart.save()
     Commitment.objects.create(mou=c, description="Cataloguing for bandhani makers", source=article)
     return a, b, c, d
 
@@ -77,6 +80,7 @@ def test_the_unfiltered_list_shows_all_published_mous_newest_first(client, four_
         ("party=industries-and-mines-department-government-of-gujarat", {"Amazon Gujarat"}),
         ("programme=amazon-global-selling", {"Amazon Gujarat"}),
         ("sector=handloom", {"Amazon Gujarat"}),
+        ("cluster=patan-patola", {"Amazon Gujarat"}),
         ("status=active", {"Flipkart Assam"}),
         ("year_from=2020", {"Amazon Gujarat", "Flipkart Assam"}),
         ("year_to=2020", {"Flipkart Assam", "Flipkart Gujarat"}),
@@ -85,6 +89,7 @@ def test_the_unfiltered_list_shows_all_published_mous_newest_first(client, four_
         ("q=bandhani", {"Flipkart Gujarat"}),
         ("q=flipkart", {"Flipkart Assam", "Flipkart Gujarat"}),
         ("q=amazon+patan", {"Amazon Gujarat"}),
+        ("q=bharat", {"Flipkart Assam", "Flipkart Gujarat"}),
         ("state=gujarat&party=flipkart", {"Flipkart Gujarat"}),
         ("state=assam&party=amazon-india&status=signed", {"Amazon Assam"}),
         ("sector=handloom&year_from=2020&state=gujarat", {"Amazon Gujarat"}),
@@ -165,6 +170,7 @@ def test_active_filters_are_shown_and_removable_one_by_one(client, four_mous):
         ("party=nobody", "party"),
         ("programme=nope", "programme"),
         ("sector=nope", "sector"),
+        ("cluster=nope", "cluster"),
         ("status=lost", "status"),
         ("sort=random", "sort"),
         ("q=" + "x" * 201, "q"),
@@ -176,6 +182,16 @@ def test_a_bad_filter_value_shows_its_message_and_is_not_applied(client, four_mo
     assert field in response.context["filter"].form.errors
     assert len(titles(response)) == 4  # unfiltered by the bad field, never empty
     assert "This filter is not applied." in response.content.decode()
+
+
+def test_years_the_wrong_way_round_show_a_message_and_are_not_applied(client, four_mous):
+    response = client.get(f"{LIST}?year_from=2021&year_to=2018&state=gujarat")
+    errors = response.context["filter"].form.errors
+    assert set(errors) == {"year_from", "year_to"}
+    assert "2021 to 2018 ends before it starts" in errors["year_from"][0]
+    assert set(titles(response)) == {"Amazon Gujarat", "Flipkart Gujarat"}  # state applies
+    html = response.content.decode()
+    assert 'id="id_year_from_error"' in html and 'id="id_year_to_error"' in html
 
 
 def test_a_bad_filter_leaves_the_good_ones_applied(client, four_mous):

@@ -4,11 +4,11 @@ errors are styled."""
 import datetime
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client
 from django.urls import reverse
-from django.views.defaults import server_error
 
-from agreements.models import Cluster, Mou, Precision, State
+from agreements import urls
+from agreements.models import Cluster, Mou, Party, Precision, State
 from agreements.templatetags.registry import indian_number
 
 pytestmark = pytest.mark.django_db
@@ -170,15 +170,23 @@ def test_names_on_the_detail_page_link_to_their_pages(client, rich_mou):
         "/no/such/page/",
     ],
 )
-def test_unknown_slugs_give_the_styled_404(client, url, db):
+def test_unknown_slugs_give_the_styled_404(client, settings, url, db):
+    settings.DEBUG = False
     response = client.get(url)
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert "css/site.css" in response.content.decode()
 
 
-def test_errors_give_the_styled_500():
-    response = server_error(RequestFactory().get("/"))
+def test_an_error_in_a_view_gives_the_styled_500(settings, monkeypatch, db):
+    settings.DEBUG = False
+
+    def broken(request):
+        raise RuntimeError("the view broke")
+
+    (pattern,) = [p for p in urls.urlpatterns if p.name == "robots_txt"]
+    monkeypatch.setattr(pattern, "callback", broken)
+    response = Client(raise_request_exception=False).get("/robots.txt")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
     assert "css/site.css" in response.content.decode()
@@ -212,19 +220,41 @@ def test_staff_see_an_edit_in_admin_link_and_the_public_does_not(client, gujarat
         assert "Edit in admin" in client.get(url).content.decode(), url
 
 
-def test_staff_may_preview_a_draft_which_says_so(client, make_mou, amazon, gujarat, editor):
+@pytest.mark.parametrize("user", ["editor", "viewer"])
+def test_editors_and_viewers_may_preview_a_draft_which_says_so(
+    client, make_mou, amazon, gujarat, user, request
+):
     draft = make_mou("Secret draft", parties=[amazon], states=[gujarat], published=False)
-    client.force_login(editor)
+    client.force_login(request.getfixturevalue(user))
     html = client.get(draft.get_absolute_url()).content.decode()
     assert "Draft: only staff can see this page." in html
+    assert f"/admin/agreements/mou/{draft.pk}/change/" in html
+
+
+def test_staff_in_neither_group_see_no_draft_and_no_admin_link(
+    client, make_mou, gujarat_mou, amazon, gujarat, outsider
+):
+    draft = make_mou("Secret draft", parties=[amazon], states=[gujarat], published=False)
+    client.force_login(outsider)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    for url in ("/", "/mous/", gujarat_mou.get_absolute_url(), "/parties/amazon-india/"):
+        assert "Edit in admin" not in client.get(url).content.decode(), url
 
 
 def test_pages_work_without_javascript_and_have_landmarks(client, gujarat_mou):
     html = client.get("/mous/").content.decode()
-    assert "<script" not in html
     for landmark in ("<header", "<nav", "<main", "<footer"):
         assert landmark in html
     assert '<label for="id_state">' in html
+
+
+def test_a_party_name_with_markup_is_shown_escaped(client, make_mou, gujarat):
+    evil = Party.objects.create(name='<script>alert("x")</script> & Co', kind="company")
+    mou = make_mou("Escaping", parties=[evil], states=[gujarat])
+    for url in (mou.get_absolute_url(), "/mous/", evil.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html, url
+        assert "<script" not in html, url
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,11 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -37,26 +39,33 @@ def indian_number(value):
     return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
 
 
-@register.simple_tag
-def admin_url(target):
-    """The admin page for an object (change) or an "app.model" label (changelist).
+@register.simple_tag(takes_context=True)
+def admin_link(context, target=None):
+    """An "Edit in admin" link, for staff who may view ``target`` in the admin; nothing for
+    anyone else (staff in neither group included).
 
-    Never raises: anything else, or a model the admin does not register, gives the
-    admin index.
+    ``target`` is an object (its change page), an "app.model" label (its list) or
+    nothing (the admin index, for staff with any permission in the app). Checking costs
+    the user's two permission queries, once per request. A model the admin does not
+    register links to the index.
     """
-    try:
-        if isinstance(target, str) and "." in target:
-            app_label, model_name = target.lower().split(".", 1)
-            return reverse(f"admin:{app_label}_{model_name}_changelist")
-        if isinstance(target, models.Model) and target.pk is not None:
-            meta = target._meta
-            return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[target.pk])
-        if isinstance(target, type) and issubclass(target, models.Model):
-            meta = target._meta
-            return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
-    except NoReverseMatch:
-        pass
-    return reverse("admin:index")
+    user = context.get("user")
+    if user is None or not user.is_staff:
+        return ""
+    if target is None:
+        allowed, url = user.has_module_perms("agreements"), reverse("admin:index")
+    else:
+        is_object = isinstance(target, models.Model)
+        meta = target._meta if is_object else apps.get_model(target)._meta
+        allowed = user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
+        page, args = ("change", [target.pk]) if is_object else ("changelist", [])
+        try:
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_{page}", args=args)
+        except NoReverseMatch:
+            url = reverse("admin:index")
+    if not allowed:
+        return ""
+    return format_html('<a class="admin-link" href="{}">Edit in admin</a>', url)
 
 
 BAR_HEIGHT = 22

@@ -2,7 +2,7 @@
 
 Prints one line per problem ("row 3, column signed_on: ..."), then a summary, and
 exits non-zero if anything failed; nothing is written unless every row is valid.
-The format is described in docs/import-format.md.
+The format is described in README.md, "Importing MoUs from a spreadsheet".
 """
 
 import sys

@@ -1,0 +1,97 @@
+"""
+Importing MoUs from a CSV or XLSX file: read, validate, match, then write.
+
+One code path serves the admin (through ``agreements.resources.MouResource``)
+and ``manage.py import_mous``:
+
+1. ``read_table`` (``reading``) turns the file's bytes into a header and rows of
+   text, or raises ``ImportFileError`` for a file it cannot use at all.
+2. ``plan_import`` (``matching``) validates every row (``rows``: one parser per
+   column) and matches it against the registry, collecting every error; it only
+   reads, in a fixed number of queries whatever the number of rows.
+3. ``apply_plan`` (``writing``) writes a plan without errors in bulk, inside one
+   transaction, and records the import (``ImportRecord``).
+
+``import_file`` runs all three; a dry run stops after the plan. If any row has
+an error nothing is written. ``cells`` holds the format's columns and how a cell
+is written and read, which the exports share; ``report`` the errors and the
+summary. The names below are the package's public API.
+"""
+
+import hashlib
+
+from django.db import IntegrityError, transaction
+
+from ..models import ImportRecord
+from .cells import COLUMNS, escape_formula, format_signed_on, join_list, unescape_formula
+from .matching import plan_import
+from .reading import read_table
+from .report import ImportFileError, ImportReport, RowError
+from .writing import apply_plan
+
+__all__ = [
+    "COLUMNS",
+    "CONCURRENT_CHANGE",
+    "ImportFileError",
+    "ImportReport",
+    "RowError",
+    "apply_plan",
+    "checksum",
+    "escape_formula",
+    "format_signed_on",
+    "import_file",
+    "import_table",
+    "join_list",
+    "plan_import",
+    "read_table",
+    "unescape_formula",
+]
+
+CONCURRENT_CHANGE = (
+    "The registry changed during the import (another import or an edit in the admin "
+    "at the same time); nothing was written; run it again."
+)
+
+
+def checksum(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_table(
+    table,
+    *,
+    file_name="",
+    file_checksum="",
+    user=None,
+    via=ImportRecord.Via.COMMAND,
+    dry_run=False,
+    progress=None,
+):
+    """Plan, and unless ``dry_run`` or any row has an error, write; returns the report.
+
+    The plan is checked against what the registry held when it was read: if another
+    import or an admin edit takes a slug or a reference before the write, the write
+    fails as a whole and the report says to run the import again.
+    """
+    report = ImportReport(file_name=file_name, checksum=file_checksum, dry_run=dry_run)
+    with transaction.atomic():
+        plan = plan_import(table, report=report, progress=progress)
+        if not report.errors and not dry_run:
+            try:
+                apply_plan(plan, user=user, via=via, progress=progress)
+            except IntegrityError:  # apply_plan's own transaction has rolled back
+                report.errors.append(RowError(None, None, CONCURRENT_CHANGE))
+    return report
+
+
+def import_file(data, file_name="", **kwargs):
+    """Import a CSV or XLSX file's bytes; a file that cannot be read gives a report of errors."""
+    try:
+        table = read_table(data)
+    except ImportFileError as problem:
+        report = ImportReport(
+            file_name=file_name, checksum=checksum(data), dry_run=kwargs.get("dry_run", False)
+        )
+        report.errors = [RowError(None, None, message) for message in problem.messages]
+        return report
+    return import_table(table, file_name=file_name, file_checksum=checksum(data), **kwargs)

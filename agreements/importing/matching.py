@@ -1,0 +1,324 @@
+"""Matching rows to the registry: what it holds, which MoU a row is, what it would change.
+
+``plan_import`` only reads, in a fixed number of queries whatever the number of rows:
+states, parties, programmes, sectors, clusters, sources and MoUs are loaded into
+dicts once (``Registry``), then the MoUs that rows update (``Registry.load_mous``).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from ..models import Cluster, Commitment, Mou, MouParty, Party, Programme, Sector, Source, State
+from .cells import key
+from .report import ImportReport, RowError, RowOutcome
+from .rows import RowParser
+
+# The MoU's own fields that a row sets; ``CurrentMou`` holds them under the same names.
+MOU_FIELDS = [
+    "reference",
+    "title",
+    "signed_on",
+    "signed_on_precision",
+    "status",
+    "summary",
+    "published",
+    "published_at",
+]
+CHUNK = 900  # ids per IN (...) query, under SQLite's parameter limit
+
+
+def chunked(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(slots=True)
+class CurrentMou:
+    """What an MoU holds now, as ids, for comparing with a row and writing the difference."""
+
+    pk: int
+    reference: str
+    title: str
+    signed_on: datetime.date | None
+    signed_on_precision: str
+    status: str
+    summary: str
+    published: bool
+    published_at: datetime.datetime | None
+    states: set = field(default_factory=set)
+    parties: list = field(default_factory=list)
+    programmes: set = field(default_factory=set)
+    sectors: set = field(default_factory=set)
+    clusters: set = field(default_factory=set)
+    cluster_keys: dict = field(default_factory=dict)
+    commitments: set = field(default_factory=set)  # keys of their descriptions
+    sources: set = field(default_factory=set)
+
+    def add_cluster(self, cluster_id, place, product):
+        self.clusters.add(cluster_id)
+        self.cluster_keys[(key(place), key(product))] = cluster_id
+
+
+def _link_readers():
+    """For ``load_mous``: each table of MoU links as (mou_id, ...) rows, and how to add one."""
+
+    def through(name, *columns):
+        return getattr(Mou, name).through.objects.values_list("mou_id", *columns)
+
+    return [
+        (through("states", "state_id"), lambda mou, pk: mou.states.add(pk)),
+        (
+            MouParty.objects.order_by("order", "pk").values_list("mou_id", "party_id"),
+            lambda mou, pk: mou.parties.append(pk),
+        ),
+        (through("programmes", "programme_id"), lambda mou, pk: mou.programmes.add(pk)),
+        (through("sectors", "sector_id"), lambda mou, pk: mou.sectors.add(pk)),
+        (
+            through("clusters", "cluster_id", "cluster__place", "cluster__product"),
+            CurrentMou.add_cluster,
+        ),
+        (
+            Commitment.objects.values_list("mou_id", "description"),
+            lambda mou, text: mou.commitments.add(key(text)),
+        ),
+        (through("sources", "source_id"), lambda mou, pk: mou.sources.add(pk)),
+    ]
+
+
+class Registry:
+    """Everything an import matches against, loaded once into dicts (not one query per row)."""
+
+    def __init__(self):
+        self.states = _load_states()
+        self.parties, self.ambiguous_parties = _load_parties()
+        self.programmes = {key(p.name): p.pk for p in Programme.objects.only("pk", "name")}
+        sectors = list(Sector.objects.only("pk", "name"))
+        self.sectors = {key(s.name): s.pk for s in sectors}
+        self.sector_names = [s.name for s in sectors]
+        self.clusters = {
+            (state_id, key(place), key(product)): pk
+            for pk, state_id, place, product in Cluster.objects.values_list(
+                "pk", "state_id", "place", "product"
+            )
+        }
+        self.sources_by_url, self.sources_by_title = {}, {}
+        for pk, url, title in Source.objects.order_by("pk").values_list("pk", "url", "title"):
+            if url:
+                self.sources_by_url.setdefault(url.strip(), pk)
+            self.sources_by_title.setdefault(key(title), pk)
+        self.mous_by_reference, self.mous_by_title = {}, {}
+        self.mou_count = 0
+        for pk, reference, title, signed_on, precision in Mou.objects.values_list(
+            "pk", "reference", "title", "signed_on", "signed_on_precision"
+        ):
+            self.mou_count += 1
+            if reference:
+                self.mous_by_reference[reference] = pk
+            self.mous_by_title.setdefault((key(title), signed_on, precision), []).append(
+                (pk, reference)
+            )
+
+    def load_mous(self, ids):
+        """The ``CurrentMou`` of the given MoUs, in a fixed number of queries per 900 MoUs.
+
+        When they are most of the registry, all MoUs are read without an IN (...) list.
+        """
+        ids = set(ids)
+        if not ids:
+            return {}
+        everything = len(ids) * 2 > self.mou_count
+        current = {}
+        for chunk in [None] if everything else chunked(ids):
+            for pk, *values in _only(Mou.objects.values_list("pk", *MOU_FIELDS), chunk, "pk"):
+                if pk in ids:
+                    current[pk] = CurrentMou(pk, *values)
+            for queryset, add in _link_readers():
+                for mou_id, *values in _only(queryset, chunk):
+                    if mou_id in current:
+                        add(current[mou_id], *values)
+        return current
+
+
+def _only(queryset, chunk, field="mou_id"):
+    return queryset if chunk is None else queryset.filter(**{f"{field}__in": chunk})
+
+
+def _load_states():
+    """States by name, code, ISO code and former codes (with and without "IN-")."""
+    states = {}
+    for state in State.objects.all():
+        names = [state.name, state.code, state.iso_code]
+        for former in state.former_codes.replace(";", ",").split(","):
+            if former.strip():
+                names += [former.strip(), f"IN-{former.strip()}"]
+        states.update((key(name), state) for name in names)
+    return states
+
+
+def _load_parties():
+    """Party ids by every name they answer to, and the names of ambiguous aliases.
+
+    A party's own name beats another party's short or other name; two parties
+    answering to the same short or other name make it ambiguous (mapped to the
+    sorted names of the parties it could be).
+    """
+    parties = list(Party.objects.only("pk", "name", "short_name", "other_names"))
+    by_name = {key(party.name): party.pk for party in parties}
+    by_alias = {}
+    for party in parties:
+        for alias in party.aliases[1:]:
+            if key(alias) not in by_name:
+                by_alias.setdefault(key(alias), set()).add(party.pk)
+    names = {party.pk: party.name for party in parties}
+    ambiguous = {}
+    for alias, pks in by_alias.items():
+        if len(pks) > 1:
+            ambiguous[alias] = sorted(names[pk] for pk in pks)
+        else:
+            by_name[alias] = pks.pop()
+    return by_name, ambiguous
+
+
+# --- Planning ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Plan:
+    rows: list  # a ParsedRow per valid row, None per invalid one
+    report: ImportReport
+    parser: RowParser
+    current: dict  # mou_id -> CurrentMou of the MoUs rows update
+
+
+def plan_import(table, *, report=None, progress=None):
+    """Validate and match every row of ``table``; reads the database, never writes."""
+    report = report or ImportReport()
+    report.errors.extend(table.errors)
+    parser = RowParser(Registry())
+    rows = _check_rows(table, parser, report, progress)
+    current = parser.registry.load_mous(row.mou_id for row in rows if row and row.mou_id)
+    for row in rows:
+        if row:
+            _decide(row, parser.registry, current.get(row.mou_id))
+    report.errors.sort(key=lambda e: e.row or 0)
+    report.new_parties = list(parser.new_parties.values())
+    return Plan(rows, report, parser, current)
+
+
+def _check_rows(table, parser, report, progress):
+    """Parse and match each row; a ``ParsedRow`` per valid row, None per invalid one."""
+    rows = []
+    seen = {}  # identities of the MoUs earlier rows are -> their row numbers
+    total = len(table.rows)
+    for index, (number, raw) in enumerate(table.rows, 1):
+        row, errors = parser.parse(number, raw)
+        if not errors:
+            errors = _identify(row, parser.registry, seen)
+        report.errors.extend(errors)
+        row.outcome = RowOutcome(
+            number, "error" if errors else "", row.cells, row.mou_id, row.title
+        )
+        report.outcomes.append(row.outcome)
+        rows.append(None if errors else row)
+        if progress and (index % 500 == 0 or index == total):
+            progress("checked", index, total)
+    return rows
+
+
+def _identify(row, registry, seen):
+    """Set ``row.mou_id`` to the MoU the row updates; the errors if that cannot be told."""
+    try:
+        row.mou_id = match(registry, row)
+    except ValueError as problem:
+        return [RowError(row.number, "title", str(problem))]
+    identities = [("mou", row.mou_id)] if row.mou_id else []
+    title = ("title", key(row.title), row.signed_on, row.precision)
+    identities.append(("reference", row.reference) if row.reference else title)
+    earlier = next((seen[identity] for identity in identities if identity in seen), None)
+    # A row without a reference that repeats a referenced row's title and date
+    # would match it ambiguously next time: the same MoU too.
+    for identity in [*identities, title]:
+        seen.setdefault(identity, row.number)
+    if earlier:
+        return [RowError(row.number, None, f"is the same MoU as row {earlier}")]
+    return []
+
+
+def match(registry, row):
+    """The id of the MoU the row updates, or None for a new one; ValueError if ambiguous."""
+    if row.reference:
+        pk = registry.mous_by_reference.get(row.reference)
+        if pk is not None:
+            return pk
+    candidates = registry.mous_by_title.get((key(row.title), row.signed_on, row.precision), [])
+    if row.reference:
+        # A reference new to the registry may name an MoU recorded without one.
+        candidates = [c for c in candidates if not c[1]]
+    if len(candidates) > 1:
+        raise ValueError(
+            f"{len(candidates)} MoUs already have this title and signing date; "
+            "add a reference to say which one"
+        )
+    return candidates[0][0] if candidates else None
+
+
+def _decide(row, registry, current):
+    """Mark a valid row's outcome new, update (with the columns it changes) or unchanged."""
+    resolve_clusters(row, registry, current)
+    if row.mou_id is None:
+        row.outcome.kind = "new"
+    else:
+        row.outcome.changes = changes(row, current)
+        row.outcome.kind = "update" if row.outcome.changes else "unchanged"
+
+
+def resolve_clusters(row, registry, current):
+    """Clusters as ids or ("cluster", key, place, product) markers of new ones.
+
+    A cluster is matched in the row's states, else among the MoU's own.
+    """
+    resolved = []
+    for place, product in row.clusters:
+        place_key, product_key = key(place), key(product)
+        found = None
+        for state_id in row.states:
+            found = registry.clusters.get((state_id, place_key, product_key))
+            if found:
+                break
+        if found is None and current is not None:
+            found = current.cluster_keys.get((place_key, product_key))
+        if found is None:
+            new_key = (row.states[0], place_key, product_key)
+            found = registry.clusters.setdefault(new_key, ("cluster", new_key, place, product))
+        if found not in resolved:
+            resolved.append(found)
+    row.clusters = resolved
+
+
+def changes(row, mou):
+    """The columns a valid row would change on an existing MoU ([] when it is unchanged).
+
+    An empty cell leaves the value as it is; lists replace the MoU's, except commitments
+    and the source, which are added.
+    """
+    compared = {
+        "reference": (row.reference, mou.reference),
+        "title": (row.title, mou.title),
+        "signed_on": ((row.signed_on, row.precision), (mou.signed_on, mou.signed_on_precision)),
+        "states": (set(row.states), mou.states),
+        "parties": (row.parties, mou.parties),
+        "programmes": (set(row.programmes), mou.programmes),
+        "sectors": (set(row.sectors), mou.sectors),
+        "clusters": (set(row.clusters), mou.clusters),
+        "status": (row.status, mou.status),
+        "summary": (row.summary, mou.summary),
+    }
+    changed = [c for c, (new, old) in compared.items() if row.cells.get(c) and new != old]
+    if any(key(c) not in mou.commitments for c in row.commitments):
+        changed.append("commitments")
+    if row.source not in mou.sources:
+        changed.append("source")
+    if row.published is not None and row.published != mou.published:
+        changed.append("published")
+    return changed

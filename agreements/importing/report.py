@@ -1,0 +1,74 @@
+"""What an import says: its errors, one outcome per row, and the summary line."""
+
+from dataclasses import dataclass, field
+
+from ..models import ImportRecord
+
+
+class ImportFileError(Exception):
+    """The file cannot be imported at all (not UTF-8, not CSV or XLSX, empty, bad header)."""
+
+    def __init__(self, messages):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+@dataclass(slots=True)
+class RowError:
+    """One problem, in the one form every report uses: "row 3, column signed_on: ..."."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        if self.row is None:
+            return self.message
+        if self.column is None:
+            return f"row {self.row}: {self.message}"
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    row: int
+    kind: str  # "new", "update", "unchanged" or "error"
+    cells: dict
+    mou_id: int | None = None
+    title: str = ""
+    changes: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    file_name: str = ""
+    checksum: str = ""
+    dry_run: bool = False
+    outcomes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    new_parties: list = field(default_factory=list)
+    record: ImportRecord | None = None
+
+    def count(self, kind):
+        return sum(1 for outcome in self.outcomes if outcome.kind == kind)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def written(self):
+        return self.record is not None
+
+    def summary(self):
+        text = (
+            f"{self.count('new')} new, {self.count('update')} updated, "
+            f"{self.count('unchanged')} unchanged, {len(self.errors)} errors"
+        )
+        if self.new_parties:
+            text += f"; {len(self.new_parties)} new parties: {', '.join(self.new_parties)}"
+        if self.errors:
+            text += "; nothing was written"
+        elif self.dry_run:
+            text += "; dry run, nothing was written"
+        return text

@@ -1,0 +1,361 @@
+"""Writing a checked plan: the new parties, programmes, sources and clusters, then the MoUs.
+
+Everything is written in bulk inside one transaction, and recorded as an
+``ImportRecord``. The MoUs' links, about ten rows per MoU and most of what an
+import writes, go in as plain tuples (``_insert``), never as model instances.
+"""
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..models import (
+    Cluster,
+    Commitment,
+    ImportRecord,
+    Mou,
+    MouParty,
+    Party,
+    Programme,
+    Source,
+    publication_time,
+)
+from .cells import MAX_LENGTHS, key
+from .matching import MOU_FIELDS, chunked
+
+BATCH_SIZE = 500
+# A new MoU's columns, as ``NewMouValues`` gives them; the rest take their defaults.
+NEW_MOU_FIELDS = [
+    *MOU_FIELDS,
+    "slug",
+    "created_by_import",
+    "last_import",
+    "created_at",
+    "updated_at",
+]
+
+
+def apply_plan(plan, *, user=None, via=ImportRecord.Via.COMMAND, progress=None):
+    """Write a plan without errors, in one transaction; returns the ``ImportRecord`` or None.
+
+    Raises ``IntegrityError`` when another import or an admin edit took a slug or a
+    reference meanwhile; the transaction is then rolled back.
+    """
+    report = plan.report
+    if report.errors:
+        raise ValueError("A plan with errors cannot be applied.")
+    new = [row for row in plan.rows if row and row.mou_id is None]
+    updated = [row for row in plan.rows if row and row.outcome.kind == "update"]
+    if not new and not updated:
+        return None
+    with transaction.atomic():
+        record = ImportRecord.objects.create(
+            user=user,
+            via=via,
+            file_name=report.file_name[:255],
+            checksum=report.checksum,
+            new=len(new),
+            updated=len(updated),
+            unchanged=report.count("unchanged"),
+            new_parties="\n".join(report.new_parties),
+        )
+        ids = _create_related(plan)
+        if progress:
+            progress("written", 0, len(new) + len(updated))
+        _create_mous(new, record, ids, progress)
+        _update_mous(plan.current, updated, record, ids)
+    report.record = record
+    return record
+
+
+def unique_slugs(model, texts, max_length=80):
+    """Unique slugs for new rows of ``model``, from one query for the slugs in use.
+
+    Another import or an admin save may take one of them before the insert: it then
+    fails with an ``IntegrityError`` (the slug column is unique), never a duplicate.
+    """
+    taken = set(model._default_manager.values_list("slug", flat=True))
+    slugs = []
+    for text in texts:
+        base = slugify(text)[:max_length].strip("-") or "item"
+        slug, n = base, 2
+        while slug in taken:
+            suffix = f"-{n}"
+            slug = f"{base[: max_length - len(suffix)]}{suffix}"
+            n += 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def _create_related(plan):
+    """Create the new parties, programmes, sources and clusters; a map from markers to ids."""
+    parser = plan.parser
+    name_limit = MAX_LENGTHS["party"]
+    created = {
+        Party: {
+            ("party", k): Party(name=name[:name_limit], kind=Party.Kind.UNCLASSIFIED)
+            for k, name in parser.new_parties.items()
+        },
+        Programme: {("programme", k): Programme(name=n) for k, n in parser.new_programmes.items()},
+        Source: {("source", k): Source(**fields) for k, fields in parser.new_sources.items()},
+        Cluster: {
+            marker: Cluster(state_id=marker[1][0], place=marker[2], product=marker[3])
+            for marker in _new_clusters(plan.rows)
+        },
+    }
+    ids = {}
+    for model, objects in created.items():
+        if model is not Source:
+            texts = [obj.slug_source() for obj in objects.values()]
+            for obj, slug in zip(objects.values(), unique_slugs(model, texts), strict=True):
+                obj.slug = slug
+        model.objects.bulk_create(objects.values(), batch_size=BATCH_SIZE)
+        ids.update((marker, obj.pk) for marker, obj in objects.items())
+    return ids
+
+
+def _new_clusters(rows):
+    """The markers of the clusters the rows create, each once, in the order first named."""
+    markers = {}
+    for row in rows:
+        for ref in row.clusters if row else []:
+            if isinstance(ref, tuple):
+                markers.setdefault(ref, None)
+    return list(markers)
+
+
+def _resolve(ids, refs):
+    return [ids[ref] if isinstance(ref, tuple) else ref for ref in refs]
+
+
+class NewMouValues:
+    """A new MoU's values for ``NEW_MOU_FIELDS``, as the database takes them.
+
+    What every row shares (the import, the time, the publication time of a published
+    and of a draft MoU) is converted once.
+    """
+
+    def __init__(self, record):
+        now = timezone.now()
+        field = Mou._meta.get_field
+        self.signed_on = field("signed_on")
+        self.stamp = field("created_at").get_db_prep_save(now, connection)
+        self.published_at = {
+            published: field("published_at").get_db_prep_save(
+                publication_time(Mou(published=published), now), connection
+            )
+            for published in (True, False)
+        }
+        self.record = record.pk
+
+    def __call__(self, row, slug):
+        published = True if row.published is None else row.published
+        values = {
+            "reference": row.reference,
+            "title": row.title,
+            "signed_on": self.signed_on.get_db_prep_save(row.signed_on, connection),
+            "signed_on_precision": row.precision,
+            "status": row.status or Mou.Status.SIGNED,
+            "summary": row.summary,
+            "published": published,
+            "published_at": self.published_at[published],
+            "slug": slug,
+            "created_by_import": self.record,
+            "last_import": self.record,
+            "created_at": self.stamp,
+            "updated_at": self.stamp,
+        }
+        return tuple(values[name] for name in NEW_MOU_FIELDS)
+
+
+def _create_mous(rows, record, ids, progress):
+    """Create the new MoUs with their links and commitments, ``BATCH_SIZE`` rows at a time.
+
+    The MoUs are inserted as plain tuples, like their links (``_insert``): model
+    instances and ``bulk_create`` took as long as all the rest of the write. Their ids
+    are then read back by slug, which is unique. Only one batch's tuples exist at a
+    time, so memory stays flat however long the file.
+    """
+    values = NewMouValues(record)
+    slugs = list(zip(rows, unique_slugs(Mou, [row.title for row in rows]), strict=True))
+    for start in range(0, len(rows), BATCH_SIZE):
+        batch = slugs[start : start + BATCH_SIZE]
+        _insert(Mou, NEW_MOU_FIELDS, [values(row, slug) for row, slug in batch])
+        pks = dict(
+            Mou.objects.filter(slug__in=[slug for _, slug in batch]).values_list("slug", "pk")
+        )
+        links = Links(ids)
+        for row, slug in batch:
+            row.outcome.mou_id = pks[slug]
+            links.add(row, pks[slug], current=None)
+        links.save()
+        if progress:
+            progress("written", start + len(batch), len(rows))
+
+
+def _update_mous(current, rows, record, ids):
+    """Write the rows that update MoUs: their fields in bulk, then their links."""
+    if not rows:
+        return
+    now = timezone.now()
+    mous = []
+    links = Links(ids)
+    for row in rows:
+        old = current[row.mou_id]
+        mou = Mou(pk=row.mou_id, **_updated_fields(row, old), last_import=record, updated_at=now)
+        mou.published_at = publication_time(mou, now)
+        mous.append(mou)
+        links.add(row, row.mou_id, current=old)
+    Mou.objects.bulk_update(mous, [*MOU_FIELDS, "last_import", "updated_at"], batch_size=BATCH_SIZE)
+    links.save()
+
+
+def _updated_fields(row, old):
+    """An updated MoU's ``MOU_FIELDS``: the row's non-empty cells over the current values."""
+    values = {name: getattr(old, name) for name in MOU_FIELDS}
+    given = {
+        "reference": row.reference,
+        "title": row.title,
+        "status": row.status,
+        "summary": row.summary,
+    }
+    values.update((name, value) for name, value in given.items() if value)
+    if row.cells.get("signed_on"):
+        values["signed_on"], values["signed_on_precision"] = row.signed_on, row.precision
+    if row.published is not None:
+        values["published"] = row.published
+    return values
+
+
+class Links:
+    """The through-table rows and commitments that rows add or remove, as plain tuples.
+
+    They are most of what an import writes (about ten per MoU), so they are never made
+    into model instances: ``save`` inserts the tuples with one ``executemany`` per table
+    (``_insert``), which is several times faster and lighter than ``bulk_create``.
+    """
+
+    M2M = ("states", "programmes", "sectors", "clusters", "sources")
+
+    def __init__(self, ids):
+        self.ids = ids  # markers -> ids of the rows ``_create_related`` made
+        self.create = {name: [] for name in self.M2M}  # (mou_id, other_id)
+        self.delete = {name: [] for name in self.M2M}
+        self.parties = []  # (mou_id, party_id, order) for new links
+        self.party_orders = []  # (mou_id, party_id, order) for links that stay
+        self.delete_parties = []  # (mou_id, party_id)
+        self.commitments = []  # (mou_id, description, status, source_id)
+
+    def add(self, row, mou_id, current):
+        """The links ``row`` wants for MoU ``mou_id``, given its ``CurrentMou`` (None if new)."""
+        source_id = _resolve(self.ids, [row.source])[0]
+        wanted = {
+            "states": row.states,
+            "programmes": _resolve(self.ids, row.programmes),
+            "sectors": row.sectors,
+            "clusters": _resolve(self.ids, row.clusters),
+        }
+        for name, values in wanted.items():
+            if current is not None and not row.cells.get(name):
+                continue  # an empty cell leaves the MoU's list as it is
+            old = getattr(current, name) if current is not None else set()
+            self.create[name] += [(mou_id, v) for v in values if v not in old]
+            self.delete[name] += [(mou_id, v) for v in old if v not in set(values)]
+        if current is None or source_id not in current.sources:
+            self.create["sources"].append((mou_id, source_id))
+        self._add_parties(mou_id, _resolve(self.ids, row.parties), current)
+        known = current.commitments if current is not None else set()
+        for description in row.commitments:
+            if key(description) not in known:
+                self.commitments.append((mou_id, description, Commitment.Status.PLEDGED, source_id))
+
+    def _add_parties(self, mou_id, parties, current):
+        """New party links in the row's order; a party that stays keeps its link (role,
+        signatory) and only moves."""
+        old = current.parties if current is not None else []
+        if parties == old:
+            return
+        for order, party_id in enumerate(parties):
+            if party_id in old:
+                self.party_orders.append((mou_id, party_id, order))
+            else:
+                self.parties.append((mou_id, party_id, order))
+        self.delete_parties += [(mou_id, p) for p in old if p not in set(parties)]
+
+    def save(self):
+        for name, pairs in self.delete.items():
+            through = getattr(Mou, name).through
+            _delete_pairs(through, through._meta.get_field(name[:-1]).attname, pairs)
+        _delete_pairs(MouParty, "party_id", self.delete_parties)
+        for name, pairs in self.create.items():
+            through = getattr(Mou, name).through
+            _insert(through, ["mou_id", through._meta.get_field(name[:-1]).attname], pairs)
+        self._reorder_parties()
+        _insert(MouParty, ["mou_id", "party_id", "order"], self.parties)
+        _insert(Commitment, ["mou_id", "description", "status", "source_id"], self.commitments)
+
+    def _reorder_parties(self):
+        if not self.party_orders:
+            return
+        links = {}
+        for chunk in chunked({mou_id for mou_id, _, _ in self.party_orders}):
+            for link in MouParty.objects.filter(mou_id__in=chunk):
+                links[(link.mou_id, link.party_id)] = link
+        changed = []
+        for mou_id, party_id, order in self.party_orders:
+            link = links[(mou_id, party_id)]
+            if link.order != order:
+                link.order = order
+                changed.append(link)
+        MouParty.objects.bulk_update(changed, ["order"], batch_size=BATCH_SIZE)
+
+
+def _insert(model, names, rows):
+    """Insert ``rows``, tuples of values for the fields ``names``, into ``model``'s table.
+
+    One ``executemany`` of plain tuples: no model instances and no per-value conversion,
+    so the values must already be as the database takes them (ids, text and booleans
+    are; a date or a time goes through its field's ``get_db_prep_save``). Like
+    ``bulk_create`` it calls no ``save()`` and sends no signals, and unlike it, it
+    computes each other column's default once for all rows and never runs ``auto_now``:
+    so it refuses (``ValueError``) a model with a callable default or an ``auto_now``
+    field not in ``names``, which would otherwise get one time or one object for every
+    row, or none.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    given = [meta.get_field(name) for name in names]
+    others = [f for f in meta.concrete_fields if f not in given and f is not meta.auto_field]
+    computed = [
+        f.name
+        for f in others
+        if (f.has_default() and callable(f.default))
+        or getattr(f, "auto_now", False)
+        or getattr(f, "auto_now_add", False)
+    ]
+    if computed:
+        raise ValueError(
+            f"_insert into {meta.label} must be given {', '.join(computed)}: "
+            "their values are computed per row"
+        )
+    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in given + others)
+    placeholders = ", ".join(["%s"] * (len(given) + len(others)))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            # Only the model's own quoted names go into the SQL; the values are parameters.
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            [values + defaults for values in rows],
+        )
+
+
+def _delete_pairs(model, column, pairs):
+    for chunk in chunked(pairs, 200):
+        query = Q()
+        for mou_id, value in chunk:
+            query |= Q(mou_id=mou_id, **{column: value})
+        model.objects.filter(query).delete()
