@@ -100,15 +100,22 @@ def main():
     preview_empty = timed("preview, empty registry", data, rows, dry_run=True)
     import_empty = timed("import, empty registry", data, rows)
     assert Mou.objects.count() == rows
-    preview_full = timed("preview, registry holds them", data, rows, dry_run=True)
-    import_full = timed("import, registry holds them", data, rows)
+    # Over a registry that holds them every row is unchanged, so the two steps do the
+    # same work (plan, then nothing to write) and can be repeated: alternate them, keep
+    # each one's best, and allow 5% for timer noise between two equal runs.
+    preview_full = import_full = float("inf")
+    for _ in range(2):
+        preview_full = min(
+            preview_full, timed("preview, registry holds them", data, rows, dry_run=True)
+        )
+        import_full = min(import_full, timed("import, registry holds them", data, rows))
     assert Mou.objects.count() == rows
     ok = (
         rows / import_empty >= 1000
         and rows / import_full >= 1000
         and peak_mb() < 300
         and preview_empty <= import_empty
-        and preview_full <= import_full * 1.1
+        and preview_full <= import_full * 1.05
     )
     print("targets (1,000 rows/s, < 300 MB, preview <= import):", "met" if ok else "NOT met")
     DB.unlink(missing_ok=True)
