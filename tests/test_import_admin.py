@@ -41,7 +41,7 @@ def preview(client, file):
     return client.post(IMPORT_URL, {"import_file": file, "format": "0", "resource": "0"})
 
 
-def test_viewer_and_outsider_cannot_import(client, viewer, outsider, world):
+def test_viewers_and_outsiders_cannot_import(client, viewer, outsider, world):
     for user in (viewer, outsider):
         client.force_login(user)
         assert client.get(IMPORT_URL).status_code == 403
@@ -50,14 +50,14 @@ def test_viewer_and_outsider_cannot_import(client, viewer, outsider, world):
     assert Mou.objects.count() == 0
 
 
-def test_changelist_shows_import_button_to_editors_only(client, editor, viewer, world):
+def test_only_editors_see_the_import_button(client, editor, viewer, world):
     client.force_login(editor)
     assert IMPORT_URL in client.get(reverse("admin:agreements_mou_changelist")).text
     client.force_login(viewer)
     assert IMPORT_URL not in client.get(reverse("admin:agreements_mou_changelist")).text
 
 
-def test_preview_then_confirm(client, editor, world, gujarat_mou):
+def test_an_editor_previews_every_row_then_confirms_the_import(client, editor, world, gujarat_mou):
     client.force_login(editor)
     rows = [
         *GOOD,
@@ -90,7 +90,7 @@ def test_preview_then_confirm(client, editor, world, gujarat_mou):
     assert Mou.objects.get(title="First MoU").created_by_import == record
 
 
-def test_errors_show_row_column_and_reason(client, editor, world):
+def test_row_errors_name_the_row_the_column_and_the_reason(client, editor, world):
     client.force_login(editor)
     rows = [*GOOD, ["Bad", "2021-02-30", "Atlantis", "Amazon", "ftp://x"]]
     response = preview(client, upload("bad.csv", rows))
@@ -103,7 +103,7 @@ def test_errors_show_row_column_and_reason(client, editor, world):
     assert Mou.objects.count() == 0
 
 
-def test_unreadable_file_is_a_form_error(client, editor, world):
+def test_an_unreadable_upload_is_refused_with_a_message(client, editor, world):
     client.force_login(editor)
     bad = io.BytesIO("title,states\nCaf\xe9,GJ\n".encode("latin-1"))
     bad.name = "latin.csv"
@@ -117,7 +117,7 @@ def test_unreadable_file_is_a_form_error(client, editor, world):
 
 
 @override_settings(IMPORT_MAX_UPLOAD_BYTES=200)
-def test_upload_over_the_size_limit_points_to_the_command(client, editor, world):
+def test_an_upload_over_the_size_limit_points_to_the_command(client, editor, world):
     client.force_login(editor)
     response = preview(client, upload("big.csv", GOOD * 5))
     assert "the admin accepts at most" in response.text
@@ -125,7 +125,7 @@ def test_upload_over_the_size_limit_points_to_the_command(client, editor, world)
     assert Mou.objects.count() == 0
 
 
-def test_export_uses_the_import_columns_and_escapes(
+def test_the_admin_export_uses_the_import_columns_and_escapes_formulas(
     client, editor, make_mou, amazon, flipkart, gujarat
 ):
     make_mou("=cmd()", parties=[amazon, flipkart], states=[gujarat])
@@ -147,7 +147,7 @@ def test_export_uses_the_import_columns_and_escapes(
     assert first[1] == "'=cmd()"
 
 
-def test_import_records_for_editors_only(client, editor, viewer, world):
+def test_only_editors_see_the_record_of_imports(client, editor, viewer, world):
     url = reverse("admin:agreements_importrecord_changelist")
     ImportRecord.objects.create(via="command", file_name="x.csv", checksum="0" * 64)
     client.force_login(editor)
@@ -158,7 +158,9 @@ def test_import_records_for_editors_only(client, editor, viewer, world):
     assert client.get(url).status_code == 403
 
 
-def test_registry_changed_between_preview_and_confirm(client, editor, world, monkeypatch):
+def test_a_registry_changed_between_preview_and_confirm_writes_nothing(
+    client, editor, world, monkeypatch
+):
     client.force_login(editor)
     response = preview(client, upload("batch.csv", GOOD))
     confirm = response.context["confirm_form"]

@@ -34,7 +34,7 @@ def world(gujarat, amazon, flipkart):
     return None
 
 
-def test_dry_run_then_import_then_again(tmp_path, world):
+def test_a_dry_run_writes_nothing_and_a_second_import_changes_nothing(tmp_path, world):
     rows = [["One", "2021", "GJ", "Amazon; Flipkart", "https://a.example.com/"]]
     rows.append(["Two", "", "GJ", "Amazon; Newco", "https://a.example.com/"])
     path = write(tmp_path / "mous.csv", rows)
@@ -49,7 +49,7 @@ def test_dry_run_then_import_then_again(tmp_path, world):
     assert ImportRecord.objects.count() == 1
 
 
-def test_problems_one_per_line_and_non_zero_exit(tmp_path, world):
+def test_the_command_prints_one_line_per_problem_and_fails(tmp_path, world):
     rows = [
         ["One", "2021-02-30", "GJ", "Amazon; Flipkart", "https://a.example.com/"],
         ["Two", "2021", "XX", "Amazon; Flipkart", "https://a.example.com/"],
@@ -65,12 +65,12 @@ def test_problems_one_per_line_and_non_zero_exit(tmp_path, world):
     assert Mou.objects.count() == 0
 
 
-def test_missing_file(tmp_path):
+def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run(str(tmp_path / "nope.csv"))
 
 
-def test_large_file(tmp_path, world):
+def test_a_large_file_imports_whole(tmp_path, world):
     rows = [
         [f"MoU {n}", "2021", "GJ", "Amazon; Flipkart", "https://a.example.com/"]
         for n in range(2000)
@@ -84,7 +84,9 @@ def careless_slugs(model, texts, max_length=80):
     return [slugify(text) for text in texts]
 
 
-def test_registry_changed_during_the_import(tmp_path, monkeypatch, world, make_mou, gujarat):
+def test_a_registry_changed_during_the_import_writes_nothing(
+    tmp_path, monkeypatch, world, make_mou, gujarat
+):
     make_mou("One", parties=[Party.objects.get(name="Flipkart")], states=[gujarat])  # slug "one"
     rows = [["One", "2021", "GJ", "Amazon; Newco", "https://a.example.com/"]]
     monkeypatch.setattr(writing, "unique_slugs", careless_slugs)

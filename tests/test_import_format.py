@@ -59,7 +59,7 @@ def messages(report):
 # --- The format ------------------------------------------------------------------------
 
 
-def test_full_row_is_imported(world, gujarat, assam):
+def test_every_column_of_a_row_is_imported(world, gujarat, assam):
     data = make_csv(
         [
             [
@@ -130,14 +130,14 @@ def test_full_row_is_imported(world, gujarat, assam):
         ("", None, "unknown"),
     ],
 )
-def test_date_precision_is_kept(world, text, expected, precision):
+def test_a_signing_date_keeps_its_precision(world, text, expected, precision):
     report = import_file(make_csv([row(signed_on=text)]))
     assert report.ok, messages(report)
     mou = Mou.objects.get()
     assert (mou.signed_on, mou.signed_on_precision) == (expected, precision)
 
 
-def test_state_codes_names_and_former_codes(db):
+def test_states_match_by_code_name_and_former_code(db):
     from agreements.models import State
 
     odisha = State.objects.create(name="Odisha", code="OD", former_codes="OR", kind="state")
@@ -149,7 +149,7 @@ def test_state_codes_names_and_former_codes(db):
     assert odisha.mous.count() == 0
 
 
-def test_parties_match_short_and_other_names(world, amazon):
+def test_parties_match_by_short_and_other_names(world, amazon):
     amazon.other_names = "Amazon Seller Services\nASSPL"
     amazon.save()
     report = import_file(make_csv([row(parties="asspl;  FLIPKART ")]))
@@ -157,7 +157,7 @@ def test_parties_match_short_and_other_names(world, amazon):
     assert set(Mou.objects.get().parties.all()) == {amazon, Party.objects.get(name="Flipkart")}
 
 
-def test_xlsx_with_the_same_columns(world):
+def test_an_xlsx_file_with_the_same_columns_imports(world):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(HEADER)
@@ -180,7 +180,7 @@ def test_xlsx_with_the_same_columns(world):
 # --- Matching, idempotence, round trips --------------------------------------------------
 
 
-def test_same_file_twice_changes_nothing(world):
+def test_importing_the_same_file_twice_changes_nothing(world):
     data = make_csv([row(), row(title="Second MoU", parties="Amazon; Someone New")])
     first = import_file(data)
     assert first.summary().startswith("2 new, 0 updated, 0 unchanged, 0 errors; 1 new parties")
@@ -190,7 +190,7 @@ def test_same_file_twice_changes_nothing(world):
     assert counts() == before and not second.written
 
 
-def test_title_and_date_match_updates(world, gujarat_mou, assam):
+def test_a_row_matching_title_and_date_updates_that_mou(world, gujarat_mou, assam):
     data = make_csv(
         [
             row(
@@ -208,7 +208,7 @@ def test_title_and_date_match_updates(world, gujarat_mou, assam):
     assert gujarat_mou.last_import == report.record and gujarat_mou.created_by_import is None
 
 
-def test_reference_updates_even_when_title_changes(world, gujarat_mou):
+def test_a_known_reference_updates_its_mou_even_with_a_new_title(world, gujarat_mou):
     gujarat_mou.reference = "GJ-1"
     gujarat_mou.save()
     report = import_file(
@@ -226,7 +226,7 @@ def test_reference_updates_even_when_title_changes(world, gujarat_mou):
     ]
 
 
-def test_export_reimports_unchanged(world, gujarat_mou, handloom, article):
+def test_an_export_reimports_unchanged(world, gujarat_mou, handloom, article):
     gujarat_mou.summary = '=HYPERLINK("http://evil"); <b>bold</b>'
     gujarat_mou.save()
     gujarat_mou.sectors.add(handloom)
@@ -247,11 +247,11 @@ TRICKY += ["'=quoted title", "''=twice quoted", "'plain quote", "''", "'"]
 
 
 @pytest.mark.parametrize("value", TRICKY)
-def test_unescape_undoes_escape(value):
+def test_unescaping_undoes_escaping(value):
     assert unescape_formula(escape_formula(value)) == value
 
 
-def test_export_reimports_formula_like_values_unchanged(world, make_mou, gujarat):
+def test_formula_like_values_survive_export_and_reimport(world, make_mou, gujarat):
     values = {}
     for n, value in enumerate(TRICKY):
         party = Party.objects.create(name=f"{value} party {n}", slug=f"p{n}")
@@ -273,7 +273,7 @@ def test_export_reimports_formula_like_values_unchanged(world, make_mou, gujarat
         assert (mou.reference, mou.title, mou.summary, party.name) == values[mou.pk]
 
 
-def test_dataset_made_in_code_is_read_like_a_file(world):
+def test_a_dataset_made_in_code_is_checked_like_a_file(world):
     dataset = tablib.Dataset(row(), row(title="Second", parties="Amazon"), headers=HEADER)
     result = MouResource().import_data(dataset, dry_run=True)
     assert messages(result.mou_report) == [
@@ -285,7 +285,7 @@ def test_dataset_made_in_code_is_read_like_a_file(world):
     assert Mou.objects.count() == 0
 
 
-def test_mous_to_csv_fixed_queries(
+def test_the_csv_export_runs_a_fixed_number_of_queries(
     world, gujarat_mou, make_mou, amazon, flipkart, gujarat, django_assert_num_queries
 ):
     for n in range(5):
@@ -296,7 +296,7 @@ def test_mous_to_csv_fixed_queries(
     assert header == COLUMNS and len(rows) == 6
 
 
-def test_resource_export_escapes_formulas(world, make_mou, amazon, flipkart, gujarat):
+def test_the_resource_export_escapes_formulas(world, make_mou, amazon, flipkart, gujarat):
     make_mou("@SUM(A1)", parties=[amazon, flipkart], states=[gujarat], summary="-2+3")
     dataset = MouResource().export(Mou.objects.all())
     assert dataset.headers == COLUMNS
@@ -318,11 +318,11 @@ def assert_rejected(data, *expected):
     return report
 
 
-def test_not_utf8(world):
+def test_a_file_that_is_not_utf8_is_refused(world):
     assert_rejected("title,states\nCaf\xe9,GJ\n".encode("latin-1"), "not UTF-8")
 
 
-def test_not_csv_or_xlsx(world):
+def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(world):
     assert_rejected(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel")
     assert_rejected(b"\x89PNG\r\n\x1a\n\x00\x00", "not CSV or XLSX")
     assert_rejected(b"PK\x03\x04garbage", "")
@@ -330,13 +330,13 @@ def test_not_csv_or_xlsx(world):
     assert_rejected(make_csv([*padding, row(title="Nul\x00")]), "not CSV or XLSX")
 
 
-def test_empty_and_header_only(world):
+def test_empty_and_header_only_files_are_refused(world):
     assert_rejected(b"", "The file is empty.")
     assert_rejected(b"\n\n", "The file is empty.")
     assert_rejected(make_csv([]), "header row but no MoUs")
 
 
-def test_header_problems(world):
+def test_missing_unknown_and_duplicated_columns_are_named(world):
     assert_rejected(
         make_csv([["x", "GJ"]], header=["title", "states"]),
         "Required column 'parties' is missing",
@@ -350,13 +350,13 @@ def test_header_problems(world):
     )
 
 
-def test_ragged_rows_all_listed(world):
+def test_rows_with_too_many_or_too_few_cells_are_all_listed(world):
     data = make_csv([row(), row()[:3], row() + ["extra"]])
     report = assert_rejected(data, "row 3: has 3 cells, but the header has 5", "row 4: has 6 cells")
     assert len(report.errors) == 2
 
 
-def test_every_bad_row_is_listed(world):
+def test_every_bad_row_is_listed_and_nothing_written(world):
     data = make_csv(
         [
             row(signed_on="2021-02-30"),
@@ -377,7 +377,7 @@ def test_every_bad_row_is_listed(world):
     assert report.count("new") == 1
 
 
-def test_bad_url_sector_status_published(world):
+def test_bad_urls_sectors_statuses_and_flags_are_explained(world):
     header = [*HEADER, "sectors", "status", "published"]
     assert_rejected(
         make_csv(
@@ -390,13 +390,13 @@ def test_bad_url_sector_status_published(world):
     )
 
 
-def test_same_mou_twice_in_one_file(world):
+def test_the_same_mou_twice_in_one_file_is_refused(world):
     assert_rejected(
         make_csv([row(), row(title=" example  mou")]), "row 3: is the same MoU as row 2"
     )
 
 
-def test_formula_cells_stored_as_text(world):
+def test_formula_cells_are_stored_as_text(world):
     report = import_file(
         make_csv([row(title="=1+2"), row(title="\t@cmd", parties="+Amazon; -Flipkart")])
     )
@@ -407,27 +407,31 @@ def test_formula_cells_stored_as_text(world):
     assert "'=1+2" in text and "'@cmd" in text and "'+Amazon" in text
 
 
-def test_markup_is_stored_as_text(world):
+def test_markup_is_stored_as_text_and_shown_escaped(world, client):
     report = import_file(make_csv([row(title="<script>alert(1)</script>")]))
     assert report.ok
-    assert Mou.objects.get().title == "<script>alert(1)</script>"
+    mou = Mou.objects.get()
+    assert mou.title == "<script>alert(1)</script>"
+    html = client.get(mou.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
 
 
-def test_insert_refuses_columns_computed_per_row(db):
+def test_the_bulk_insert_refuses_columns_computed_per_row(db):
     # ImportRecord.created_at defaults to timezone.now: one time for every row is wrong.
     with pytest.raises(ValueError, match="must be given created_at"):
         _insert(ImportRecord, ["via", "file_name", "checksum"], [("command", "x", "0" * 64)])
     assert ImportRecord.objects.count() == 0
 
 
-def test_read_table_keeps_row_numbers(world):
+def test_reading_keeps_spreadsheet_row_numbers(world):
     table = read_table(make_csv([row(), ["", "", "", "", ""], row(title="X")]))
     assert [number for number, _ in table.rows] == [2, 4]
     with pytest.raises(ImportFileError):
         read_table(b"just one line with no known columns\n")
 
 
-def test_unreferenced_row_repeating_a_referenced_one(world):
+def test_an_unreferenced_row_repeating_a_referenced_one_is_refused(world):
     header = ["reference", *HEADER]
     data = make_csv([["R1", *row()], ["", *row()]], header=header)
     assert_rejected(data, "row 3: is the same MoU as row 2")
