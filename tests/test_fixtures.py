@@ -180,6 +180,18 @@ def test_amit_agarwal_speaks_for_each_himachal_pradesh_mou():
         assert "women entrepreneurs" in reaction.quote
 
 
+def test_amit_agarwal_quote_stops_where_the_article_puts_its_comma():
+    article = (
+        "We see a catalyst role for us in three key areas – jobs, MSME empowerment and exports. "
+        "Our four different MoUs signed with the Government of Himachal Pradesh will help us play "
+        "a significant role in addressing those areas and empower the local community of women "
+        'entrepreneurs, artisans and weavers, MSMEs and SMBs," Amazon India SVP'
+    )
+    for reaction in Reaction.objects.filter(speaker="Amit Agarwal"):
+        assert reaction.quote in article
+        assert reaction.quote.endswith("MSMEs and SMBs")
+
+
 # Article 001: Uttar Pradesh -----------------------------------------------------------------
 
 
@@ -270,6 +282,20 @@ def test_uttar_pradesh_employment_figures_keep_the_exact_quote():
         assert figure.as_of_precision == Precision.UNKNOWN
 
 
+def test_khadi_summary_attributes_the_demand_to_the_article_not_to_amazon():
+    summary = mou("up-khadi-board").summary
+    assert "helped by" not in summary
+    assert "The article says increasing demand for biodegradable and organic products" in summary
+    assert "initiative was taken to support the surge in demand for Khadi products" in summary
+
+
+def test_odop_is_described_only_in_the_articles_words():
+    description = Programme.objects.get(name="One District One Product").description
+    assert "built around" not in description
+    assert "MSME sellers are registered" in description
+    assert "conventional industries synonymous with respective districts" in description
+
+
 # Article 002: Gujarat -----------------------------------------------------------------------
 
 
@@ -319,6 +345,31 @@ def test_gujarat_chief_minister_and_amazon_support_the_mou():
     assert speakers == {"Vijay Rupani", "Abhijit Kamra"}
 
 
+def test_gujarat_quotes_are_verbatim_with_the_articles_attribution_and_apostrophes():
+    kamra = Reaction.objects.get(speaker="Abhijit Kamra").quote
+    assert "across India,” said Kamra. “We remain committed" in kamra
+    rupani = Reaction.objects.get(speaker="Vijay Rupani").quote
+    assert "e-commerce exports,” said Rupani. “It will help them" in rupani
+    assert "Amazon’s global presence" in rupani
+    assert "the state’s manufacturing" in rupani
+    assert "'" not in rupani
+
+
+def test_global_selling_description_is_not_put_in_amazons_mouth():
+    description = Programme.objects.get(name="Amazon Global Selling").description
+    assert "As Amazon describes it" not in description
+    assert "As the report of the Gujarat MoU describes it" in description
+
+
+def test_gujarat_source_note_says_why_the_signatory_is_amazon_india():
+    item = mou("gj-2021-global-selling")
+    note = item.sources.get().note
+    assert "'India has signed'" in note
+    assert "Amazon India has signed" in note
+    marketplace = item.mouparty_set.get(role=MouParty.Role.MARKETPLACE)
+    assert marketplace.party.name == "Amazon India"
+
+
 # Article 003: Tamil Nadu and Assam ----------------------------------------------------------
 
 
@@ -362,6 +413,27 @@ def test_assam_mou_is_dated_only_to_last_year():
     assert "last year" in item.signed_on_note
     assert item.programmes.get().name == "Flipkart Samarth"
     assert item.sources.get() == mou("tn-2021-samarth").sources.get()
+
+
+def test_tamil_nadu_mou_sector_is_handicrafts_only_as_the_article_names_no_handloom():
+    item = mou("tn-2021-samarth")
+    assert list(item.sectors.values_list("name", flat=True)) == ["Handicrafts"]
+
+
+def test_tamil_nadu_quotes_stop_where_the_article_puts_its_comma():
+    george = Reaction.objects.get(speaker="Anu George").quote
+    assert george.endswith("link them to a national market for their products")
+    kumar = Reaction.objects.get(speaker="Rajneesh Kumar", mou__reference="tn-2021-samarth")
+    assert kumar.quote.endswith("in the form of seamless onboarding and cataloguing")
+
+
+def test_samarth_description_keeps_the_articles_purpose_and_reach():
+    description = Programme.objects.get(name="Flipkart Samarth").description
+    assert "sustainable and inclusive platform for underserved domestic communities" in description
+    assert "reach out to a large number of rural entrepreneurs" in description
+    assert "lack of access to working capital, poor infrastructure and inadequate training" in (
+        description
+    )
 
 
 # Article 004: Jammu and Kashmir -------------------------------------------------------------
