@@ -6,7 +6,10 @@ migration 0002). Every changelist keeps a fixed query count: foreign keys
 shown as columns are ``list_select_related``, and counts are annotated.
 """
 
+from collections import defaultdict
+
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
@@ -108,7 +111,57 @@ class SourceAdmin(MouCountMixin, admin.ModelAdmin):
     date_hierarchy = "published_on"
 
 
-class MouPartyInline(admin.TabularInline):
+class PageAutocomplete(AutocompleteSelect):
+    """An autocomplete whose selected label comes from labels loaded once per page.
+
+    Django's AutocompleteSelect looks up its selected object on its own: an MoU with
+    forty commitments would cost forty queries for their sources alone. Every
+    widget of one request shares ``labels`` (widgets are copied shallowly per form),
+    which MouAdmin.render_change_form fills with one query per related model. A
+    value it did not load (a form sent back with errors) falls back to Django's
+    own lookup.
+    """
+
+    def __init__(self, field, admin_site, labels, **kwargs):
+        super().__init__(field, admin_site, **kwargs)
+        self.labels = labels.setdefault(field.related_model, {})
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not all(pk in self.labels for pk in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in chosen:
+            options.append(self.create_option(name, pk, self.labels[pk], True, len(options)))
+        return [(None, options, 0)]
+
+
+class PageAutocompleteInline:
+    """Inlines whose autocomplete fields share one label lookup per page (see above)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            labels = request.__dict__.setdefault("_autocomplete_labels", {})
+            kwargs["widget"] = PageAutocomplete(db_field, self.admin_site, labels)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def load_autocomplete_labels(request, formsets):
+    """Fill the page's shared labels: one query per related model for all inline rows."""
+    labels = request.__dict__.get("_autocomplete_labels", {})
+    wanted = defaultdict(set)
+    for formset in formsets:
+        for form in formset.forms:
+            for name, field in form.fields.items():
+                widget = getattr(field.widget, "widget", field.widget)
+                if isinstance(widget, PageAutocomplete) and form[name].value():
+                    wanted[widget.field.related_model].add(form[name].value())
+    for model, pks in wanted.items():
+        for obj in model._default_manager.filter(pk__in=pks):
+            labels[model][str(obj.pk)] = str(obj)
+
+
+class MouPartyInline(PageAutocompleteInline, admin.TabularInline):
     model = MouParty
     extra = 0
     min_num = 2
@@ -116,7 +169,7 @@ class MouPartyInline(admin.TabularInline):
     fields = ["party", "role", "signatory", "signatory_title", "order"]
 
 
-class SourcedInline(admin.StackedInline):
+class SourcedInline(PageAutocompleteInline, admin.StackedInline):
     """Inlines for facts that name their source: the source picker is an autocomplete."""
 
     extra = 0
@@ -236,6 +289,11 @@ class MouAdmin(MouImportExportMixin, PublicLinkMixin, ImportExportModelAdmin):
     def get_queryset(self, request):
         # The changelist shows every MoU's states: one extra query per page, not per row.
         return super().get_queryset(request).prefetch_related("states")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+        load_autocomplete_labels(request, formsets)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description="Signed", ordering="signed_on")
     def signed_on_display(self, obj):

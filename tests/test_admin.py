@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.models import Mou, Sector
+from agreements.models import Commitment, Mou, Sector, Source
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label == "agreements"]
 
@@ -48,6 +50,32 @@ def test_the_mou_change_page_stays_within_its_query_budget(
     client.force_login(editor)
     with django_assert_max_num_queries(40):
         client.get(admin_url(Mou, "change", rich_mou.pk))
+
+
+def test_the_mou_change_page_costs_the_same_with_many_inline_rows(
+    client, editor, rich_mou, amazon, article
+):
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    def add_commitments(count):
+        for n in range(count):
+            follow_up = Source.objects.create(title=f"Follow-up {n}")
+            Commitment.objects.create(
+                mou=rich_mou, party=amazon, description=f"Step {n}", source=follow_up
+            )
+
+    add_commitments(2)
+    with_a_few = queries()
+    add_commitments(10)
+    assert queries() == with_a_few
+    assert "Follow-up 9" in client.get(url).text
 
 
 def test_mou_changelist_query_count_does_not_grow_with_rows(
