@@ -177,6 +177,18 @@ def test_an_xlsx_file_with_the_same_columns_imports(world):
     assert Mou.objects.get().signed_on == datetime.date(2021, 9, 7)
 
 
+def test_an_xlsx_formula_is_stored_as_its_text_not_its_value(world):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["=1+2", "2021", "GJ", "Amazon; Flipkart", "https://x.example.com/"])
+    out = io.BytesIO()
+    workbook.save(out)
+    report = import_file(out.getvalue(), "mous.xlsx")
+    assert report.ok, messages(report)
+    assert Mou.objects.get().title == "=1+2"
+
+
 # --- Matching, idempotence, round trips --------------------------------------------------
 
 

@@ -39,7 +39,9 @@ def _read_xlsx(data):
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # data_only=False: a formula cell is read as its formula ("=1+2"), stored as
+        # text like any other cell, never as the value Excel last computed for it.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(
             f"The file looks like XLSX but cannot be read ({type(error).__name__})."
