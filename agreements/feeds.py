@@ -11,7 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .views import filtered_mous
+from .views import filtered_mous, refuse_bad_filters
 
 FEED_LENGTH = 50
 
@@ -21,6 +21,10 @@ class MouFeed(Feed):
 
     # One Feed instance serves every request: keep per-request state on the
     # filterset (its ``data`` is the query string), never on ``self``.
+    def __call__(self, request, *args, **kwargs):
+        refused = refuse_bad_filters(filtered_mous(request))
+        return refused or super().__call__(request, *args, **kwargs)
+
     def get_object(self, request):
         return filtered_mous(request)
 

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -60,8 +60,28 @@ def shown(request, model):
 
 
 def filtered_mous(request):
-    """The published MoUs the request's filters select; invalid filters are left out."""
-    return MouFilter(request.GET, queryset=Mou.objects.published())
+    """The published MoUs the request's filters select; invalid filters are left out.
+
+    Built once per request (the feed asks for it twice), so its choice lookups run once.
+    """
+    if not hasattr(request, "mou_filter"):
+        request.mou_filter = MouFilter(request.GET, queryset=Mou.objects.published())
+    return request.mou_filter
+
+
+def refuse_bad_filters(filterset):
+    """A 400 naming each filter that cannot be applied, or None when all can.
+
+    Downloads and feeds are read by programs, which never see the list page's
+    messages: a filter they cannot apply must not silently widen what they get.
+    """
+    if filterset.form.is_valid():
+        return None
+    lines = [f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()]
+    return HttpResponseBadRequest(
+        "\n".join(["These filters cannot be applied:", *lines, ""]),
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def home(request):
@@ -179,14 +199,20 @@ def _entity_page(request, template, obj, mous, context):
 def mou_csv(request):
     """The filtered list in the CSV import's columns (formula-escaped by ``resources``),
     streamed: a fixed number of queries per chunk of MoUs (``MouQuerySet.in_chunks()``)."""
-    rows = resources.iter_mous_csv(filtered_mous(request).qs)
+    filterset = filtered_mous(request)
+    if refused := refuse_bad_filters(filterset):
+        return refused
+    rows = resources.iter_mous_csv(filterset.qs)
     return _download(rows, "text/csv; charset=utf-8", "mous.csv")
 
 
 def mou_json(request):
     """The filtered list as plain JSON, published fields only (no import bookkeeping),
     streamed a chunk of MoUs at a time like the CSV."""
-    mous = filtered_mous(request).qs.for_list().prefetch_related("clusters", "sources")
+    filterset = filtered_mous(request)
+    if refused := refuse_bad_filters(filterset):
+        return refused
+    mous = filterset.qs.for_list().prefetch_related("clusters", "sources")
     about = {
         "registry": settings.REGISTRY_NAME,
         "generated_at": timezone.now(),

@@ -162,6 +162,19 @@ def test_the_feed_lists_the_newest_additions_first(client, three_mous):
     assert titles == ["Flipkart in Gujarat", "Amazon in Assam", "Flipkart in Assam"]
 
 
+@pytest.mark.parametrize(
+    "url", ["/mous/export.csv", "/mous/export.json", "/mous/feed.atom"], ids=["csv", "json", "atom"]
+)
+def test_downloads_and_feeds_refuse_filters_they_cannot_apply(client, three_mous, url):
+    response = client.get(url, {"state": "XX", "year_from": "abc", "party": "flipkart"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "state:" in text
+    assert "year_from:" in text
+    assert "party:" not in text
+    assert "Flipkart in Assam" not in text
+
+
 def test_a_draft_published_later_tops_the_feed(client, three_mous, make_mou, amazon, assam):
     draft = make_mou(
         "Old draft, published today", parties=[amazon], states=[assam], published=False
