@@ -117,7 +117,7 @@ def overflow(page):
     )
 
 
-def test_filter_the_list_by_state(open_page):
+def test_a_reader_filters_the_list_by_state(open_page):
     page = open_page("/mous/")
     screenshot(page, "a1-list")
     page.get_by_label("State or UT", exact=True).select_option(label="Uttar Pradesh")
@@ -135,7 +135,7 @@ def test_filter_the_list_by_state(open_page):
     expect(page.get_by_label("State or UT", exact=True)).to_have_value("uttar-pradesh")
 
 
-def test_open_an_mou_from_the_list(open_page):
+def test_a_reader_opens_an_mou_from_the_list_and_sees_its_sources(open_page):
     page = open_page("/mous/?state=uttar-pradesh")
     page.get_by_role("link", name=UTTAR_PRADESH_ODOP).click()
     page.wait_for_url(re.compile(r"/mous/amazon-india-mou-with-the-uttar-pradesh-government"))
@@ -159,7 +159,7 @@ def test_open_an_mou_from_the_list(open_page):
     expect(sources.first).to_have_attribute("value", "1")
 
 
-def test_source_links(open_page):
+def test_a_source_reference_leads_to_the_articles_link(open_page):
     page = open_page("/mous/amazon-india-mou-with-himcrafts-himachal-pradesh/")
     expect(page.get_by_role("heading", level=1)).to_have_text(HIMCRAFTS)
     # The in-page reference jumps to the numbered source...
@@ -196,14 +196,14 @@ def test_source_links(open_page):
         ("/", "d4-phone-home"),
     ],
 )
-def test_phone_pages_do_not_scroll_sideways(open_page, path, name):
+def test_pages_do_not_scroll_sideways_on_a_phone(open_page, path, name):
     page = open_page(path, viewport=PHONE)
     screenshot(page, name)
     scroll_width, width, wide = overflow(page)
     assert scroll_width <= width, f"{path} scrolls sideways; too wide: {wide}"
 
 
-def test_phone_filter_form_is_usable(open_page):
+def test_the_filter_form_works_on_a_phone(open_page):
     page = open_page("/mous/", viewport=PHONE)
     state = page.get_by_label("State or UT", exact=True)
     state.scroll_into_view_if_needed()
@@ -225,7 +225,7 @@ def test_phone_filter_form_is_usable(open_page):
     assert scroll_width <= width, f"filtered list scrolls sideways; too wide: {wide}"
 
 
-def test_keyboard_focus_is_visible(open_page):
+def test_keyboard_focus_is_visible_on_links(open_page):
     page = open_page("/mous/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()

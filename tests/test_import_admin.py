@@ -72,7 +72,7 @@ def test_an_editor_previews_every_row_then_confirms_the_import(client, editor, w
     response = preview(client, upload("batch.csv", rows))
     assert response.status_code == 200
     page = response.text
-    assert "2 new, 0 updated, 1 unchanged, 0 errors; 1 new parties: New Federation" in page
+    assert "2 new, 0 updated, 1 unchanged, 0 errors; 1 new party: New Federation" in page
     assert page.count(">New<") == 2 and "Unchanged" in page
     assert "&lt;b&gt;Second&lt;/b&gt; MoU" in page and "<b>Second</b>" not in page
     assert Mou.objects.count() == 1  # the preview writes nothing

@@ -39,7 +39,7 @@ def test_a_dry_run_writes_nothing_and_a_second_import_changes_nothing(tmp_path, 
     rows.append(["Two", "", "GJ", "Amazon; Newco", "https://a.example.com/"])
     path = write(tmp_path / "mous.csv", rows)
     out = run(path, "--dry-run")
-    assert "2 new, 0 updated, 0 unchanged, 0 errors; 1 new parties: Newco" in out
+    assert "2 new, 0 updated, 0 unchanged, 0 errors; 1 new party: Newco" in out
     assert Mou.objects.count() == 0
     run(path)
     assert Mou.objects.count() == 2
@@ -91,7 +91,7 @@ def test_a_registry_changed_during_the_import_writes_nothing(
     rows = [["One", "2021", "GJ", "Amazon; Newco", "https://a.example.com/"]]
     monkeypatch.setattr(writing, "unique_slugs", careless_slugs)
     out = io.StringIO()
-    with pytest.raises(CommandError, match="1 errors; .*; nothing was written$"):
+    with pytest.raises(CommandError, match="1 error; .*; nothing was written$"):
         call_command("import_mous", write(tmp_path / "mous.csv", rows), stdout=out)
     assert out.getvalue().splitlines() == [importing.CONCURRENT_CHANGE]
     assert Mou.objects.count() == 1 and ImportRecord.objects.count() == 0

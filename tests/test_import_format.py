@@ -88,7 +88,7 @@ def test_every_column_of_a_row_is_imported(world, gujarat, assam):
     assert report.ok, messages(report)
     assert (
         report.summary()
-        == "1 new, 0 updated, 0 unchanged, 0 errors; 1 new parties: New  Weavers Federation"
+        == "1 new, 0 updated, 0 unchanged, 0 errors; 1 new party: New  Weavers Federation"
     )
     mou = Mou.objects.get()
     assert mou.reference == "REF-1"
@@ -195,7 +195,7 @@ def test_an_xlsx_formula_is_stored_as_its_text_not_its_value(world):
 def test_importing_the_same_file_twice_changes_nothing(world):
     data = make_csv([row(), row(title="Second MoU", parties="Amazon; Someone New")])
     first = import_file(data)
-    assert first.summary().startswith("2 new, 0 updated, 0 unchanged, 0 errors; 1 new parties")
+    assert first.summary().startswith("2 new, 0 updated, 0 unchanged, 0 errors; 1 new party")
     before = counts()
     second = import_file(data)
     assert second.summary() == "0 new, 0 updated, 2 unchanged, 0 errors"

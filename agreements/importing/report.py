@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import pluralize
+
 from ..models import ImportRecord
 
 
@@ -61,12 +63,16 @@ class ImportReport:
         return self.record is not None
 
     def summary(self):
+        errors = len(self.errors)
         text = (
             f"{self.count('new')} new, {self.count('update')} updated, "
-            f"{self.count('unchanged')} unchanged, {len(self.errors)} errors"
+            f"{self.count('unchanged')} unchanged, {errors} error{pluralize(errors)}"
         )
         if self.new_parties:
-            text += f"; {len(self.new_parties)} new parties: {', '.join(self.new_parties)}"
+            parties = len(self.new_parties)
+            text += (
+                f"; {parties} new part{pluralize(parties, 'y,ies')}: {', '.join(self.new_parties)}"
+            )
         if self.errors:
             text += "; nothing was written"
         elif self.dry_run:
