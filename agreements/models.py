@@ -407,15 +407,32 @@ class MouQuerySet(models.QuerySet):
             .order_by("year")
         )
 
-    def per_state(self):
-        """Every state, annotated ``mou_count`` with how many of these MoUs name it.
+    def counted(self, queryset):
+        """Every row of ``queryset`` (states, parties, clusters, ...), annotated
+        ``mou_count`` with how many of these MoUs name it, zeros included.
 
-        Zero counts included: the caller filters. One query (the MoUs are a subquery),
-        so call it on ``published()`` to keep drafts out of public counts.
+        One query (the MoUs are a subquery); call it on ``published()`` to keep drafts
+        out of public counts.
         """
-        return State.objects.annotate(
+        return queryset.annotate(
             mou_count=models.Count("mous", filter=Q(mous__in=self.values("pk")), distinct=True)
-        ).order_by("name")
+        )
+
+    def ranked(self, queryset):
+        """The rows of ``queryset`` these MoUs name, annotated ``mou_count``, most first.
+
+        Filtering through the relation before counting along it makes the count see
+        only these MoUs, with no DISTINCT. One query.
+        """
+        return (
+            queryset.filter(mous__in=self.values("pk"))
+            .annotate(mou_count=models.Count("mous"))
+            .order_by("-mou_count", *queryset.model._meta.ordering)
+        )
+
+    def per_state(self):
+        """All 36 states and union territories with their counts: see ``counted()``."""
+        return self.counted(State.objects.all())
 
     def version(self):
         """A key that changes whenever these MoUs change (their number, or any save or
@@ -429,20 +446,10 @@ class MouQuerySet(models.QuerySet):
 
         Seven aggregate queries over the whole registry (about 150 ms at 20,000 MoUs
         on SQLite), so the home page caches the result under ``version()``. Each
-        ranking filters through the relation before counting along it, so the count
-        sees only these MoUs and needs no DISTINCT.
+        ranking comes from ``ranked()``.
         """
-        ids = self.values("pk")
         published_in = Exists(self.filter(pk=OuterRef("mou_id")))
-
-        def ranked(queryset):
-            return list(
-                queryset.filter(mous__in=ids)
-                .annotate(mou_count=models.Count("mous"))
-                .order_by("-mou_count", "name")
-            )
-
-        companies = ranked(Party.objects.filter(kind=Party.Kind.COMPANY))
+        companies = list(self.ranked(Party.objects.filter(kind=Party.Kind.COMPANY)))
         return {
             "counts": {
                 "mous": self.count(),
@@ -455,8 +462,8 @@ class MouQuerySet(models.QuerySet):
             "per_state": [state for state in self.per_state() if state.mou_count],
             "per_year": list(self.per_year()),
             "companies": companies[:12],
-            "programmes": ranked(Programme.objects.all())[:12],
-            "sectors": ranked(Sector.objects.all()),
+            "programmes": list(self.ranked(Programme.objects.all())[:12]),
+            "sectors": list(self.ranked(Sector.objects.all())),
         }
 
     def related_to(self, mou):

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -139,14 +138,10 @@ def state_detail(request, slug):
     state = get_object_or_404(State, slug=slug)
     mous = Mou.objects.published().filter(states=state)
     context = {
-        "clusters": shown(request, Cluster)
-        .filter(state=state)
-        .annotate(mou_count=Count("mous", filter=Q(mous__in=mous.values("pk")), distinct=True))
-        .select_related("sector"),
-        # Filtering before annotating makes the count see only this state's MoUs.
-        "parties": Party.objects.filter(mous__in=mous)
-        .annotate(mou_count=Count("mous", distinct=True))
-        .order_by("-mou_count", "name"),
+        "clusters": mous.counted(shown(request, Cluster).filter(state=state)).select_related(
+            "sector"
+        ),
+        "parties": mous.ranked(Party.objects.all()),
         "filter_query": f"?state={state.slug}",
     }
     return _entity_page(request, "agreements/state_detail.html", state, mous, context)
