@@ -137,13 +137,25 @@ class PageAutocomplete(AutocompleteSelect):
 
 
 class PageAutocompleteInline:
-    """Inlines whose autocomplete fields share one label lookup per page (see above)."""
+    """Inlines whose autocomplete fields share one label lookup per page (see above),
+    and whose rows come with those related objects, which their labels show."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.autocomplete_fields)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
             labels = request.__dict__.setdefault("_autocomplete_labels", {})
             kwargs["widget"] = PageAutocomplete(db_field, self.admin_site, labels)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RequiredRowsInline(PageAutocompleteInline):
+    """An inline whose ``min_num`` is a rule, not a hint: Django only shows that many
+    empty rows unless the formset is told to validate it."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
 def load_autocomplete_labels(request, formsets):
@@ -161,12 +173,25 @@ def load_autocomplete_labels(request, formsets):
             labels[model][str(obj.pk)] = str(obj)
 
 
-class MouPartyInline(PageAutocompleteInline, admin.TabularInline):
+class MouPartyInline(RequiredRowsInline, admin.TabularInline):
+    """The MoU's parties: at least two, each with its role and signatory."""
+
     model = MouParty
     extra = 0
     min_num = 2
     autocomplete_fields = ["party"]
     fields = ["party", "role", "signatory", "signatory_title", "order"]
+
+
+class MouSourceInline(RequiredRowsInline, admin.TabularInline):
+    """The articles that report the MoU: at least one, as every MoU must be sourced."""
+
+    model = Mou.sources.through
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ["source"]
+    verbose_name = "source"
+    verbose_name_plural = "sources reporting this MoU"
 
 
 class SourcedInline(PageAutocompleteInline, admin.StackedInline):
@@ -254,11 +279,12 @@ class MouAdmin(MouImportExportMixin, PublicLinkMixin, ImportExportModelAdmin):
     search_fields = ["title", "reference", "summary", "parties__name", "parties__short_name"]
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["states", "programmes", "sectors", "clusters", "sources"]
+    autocomplete_fields = ["states", "programmes", "sectors", "clusters"]
     filter_horizontal = ["beneficiaries"]
     readonly_fields = ["created_at", "updated_at", "created_by_import", "last_import"]
     inlines = [
         MouPartyInline,
+        MouSourceInline,
         CommitmentInline,
         ReportedFigureInline,
         ReactionInline,
@@ -279,7 +305,6 @@ class MouAdmin(MouImportExportMixin, PublicLinkMixin, ImportExportModelAdmin):
         ),
         ("Content", {"fields": ["summary", "objectives", "beneficiaries"]}),
         ("Scope", {"fields": ["states", "programmes", "sectors", "clusters"]}),
-        ("Sources", {"fields": ["sources"]}),
         (
             "Record",
             {"fields": [("created_at", "updated_at"), ("created_by_import", "last_import")]},

@@ -648,6 +648,11 @@ class Mou(SluggedModel):
         return ordered
 
 
+# Django makes the link between an MoU and its sources; the admin lists each link by
+# its article (its inline loads the article with the link: no query per row).
+Mou.sources.through.__str__ = lambda link: str(link.source)
+
+
 class MouParty(models.Model):
     """A party's place in an MoU: its role and who signed for it."""
 

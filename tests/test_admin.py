@@ -1,6 +1,7 @@
 """The admin, where staff curate: Editors change, Viewers look, other staff see nothing."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib import admin
@@ -8,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.models import Commitment, Mou, Sector, Source
+from agreements.models import Commitment, Mou, MouParty, Party, Sector, Source
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label == "agreements"]
 
@@ -71,9 +72,17 @@ def test_the_mou_change_page_costs_the_same_with_many_inline_rows(
                 mou=rich_mou, party=amazon, description=f"Step {n}", source=follow_up
             )
 
+    def add_parties_and_sources(count):
+        for n in range(count):
+            party = Party.objects.create(name=f"Partner {count}-{n}")
+            MouParty.objects.create(mou=rich_mou, party=party, order=10 + n)
+            rich_mou.sources.add(Source.objects.create(title=f"Report {n}"))
+
     add_commitments(2)
+    add_parties_and_sources(2)
     with_a_few = queries()
     add_commitments(10)
+    add_parties_and_sources(10)
     assert queries() == with_a_few
     assert "Follow-up 9" in client.get(url).text
 
@@ -150,3 +159,53 @@ def test_an_mou_saved_in_the_admin_keeps_a_month_as_its_first_day(client, editor
     gujarat_mou.signed_on = datetime.date(2021, 9, 17)
     gujarat_mou.full_clean()
     assert gujarat_mou.signed_on == datetime.date(2021, 9, 1)
+
+
+def inline_management(html, rows):
+    """Management-form data for every inline on an admin page, ``rows`` giving each
+    prefix's forms (a dict of field -> value per row)."""
+    data = {}
+    for prefix in re.findall(r'name="([\w-]+)-TOTAL_FORMS"', html):
+        forms = rows.get(prefix, [])
+        data.update({f"{prefix}-TOTAL_FORMS": len(forms), f"{prefix}-INITIAL_FORMS": 0})
+        for n, form in enumerate(forms):
+            data.update({f"{prefix}-{n}-{name}": value for name, value in form.items()})
+    return data
+
+
+def test_an_editor_adds_an_mou_with_its_parties_and_source(
+    client, editor, amazon, gujarat_industries, gujarat, article
+):
+    client.force_login(editor)
+    url = admin_url(Mou, "add")
+    form = {
+        "title": "Amazon and Gujarat, again",
+        "slug": "amazon-and-gujarat-again",
+        "status": "signed",
+        "published": "on",
+        "signed_on": "2021-09-07",
+        "signed_on_precision": "day",
+        "states": [gujarat.pk],
+    }
+    parties = [
+        {"party": amazon.pk, "role": "marketplace", "order": 0},
+        {"party": gujarat_industries.pk, "role": "government", "order": 1},
+    ]
+    html = client.get(url).text
+
+    sources = [{"source": article.pk}]
+    for parties_and_sources in [
+        {"mouparty_set": parties},  # no source
+        {"mouparty_set": parties[:1], "Mou_sources": sources},  # one party
+    ]:
+        refused = client.post(url, {**form, **inline_management(html, parties_and_sources)})
+        assert refused.status_code == 200  # the form again, with its errors
+        assert "Please submit at least" in refused.text
+    assert not Mou.objects.exists()
+
+    sourced = {**form, **inline_management(html, {"mouparty_set": parties, "Mou_sources": sources})}
+    assert client.post(url, sourced).status_code == 302
+    mou = Mou.objects.get()
+    assert [link.party for link in mou.mouparty_set.all()] == [amazon, gujarat_industries]
+    assert list(mou.sources.all()) == [article]
+    assert mou.published_at is not None
