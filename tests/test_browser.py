@@ -252,3 +252,34 @@ def test_keyboard_focus_is_visible_on_links(open_page):
     else:
         pytest.fail(f"40 Tabs never reached a result; links focused: {links_seen}")
     screenshot(page, "e2-focus-result-link")
+
+
+ACCESSIBILITY_PAGES = [
+    "/",
+    "/mous/",
+    "/mous/?state=XX&year_from=abc",
+    "/mous/?state=uttar-pradesh",
+    "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/",
+    "/states/",
+    "/states/uttar-pradesh/",
+    "/parties/flipkart/",
+    "/programmes/flipkart-samarth/",
+    "/clusters/moradabad-brassware/",
+    "/sectors/handloom/",
+    "/no-such-page/",
+]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("path", ACCESSIBILITY_PAGES)
+def test_pages_pass_the_axe_accessibility_checks(open_page, path, viewport):
+    """axe-core (contrast, labels, landmarks, names, nesting, ...) finds no violation."""
+    axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page = open_page(path, viewport=viewport)
+    results = axe_api.Axe().run(page)
+    problems = [
+        f"{rule['id']} ({rule['impact']}): {rule['help']} at "
+        f"{[node['target'] for node in rule['nodes']][:3]}"
+        for rule in results.response["violations"]
+    ]
+    assert not problems, "\n".join(problems)
