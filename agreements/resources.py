@@ -1,8 +1,8 @@
 """
 MoUs in and out of spreadsheets: the one CSV/XLSX format, for export and import.
 
-``iter_mous_csv`` (streamed by the public download) and ``mous_to_csv`` write MoUs
-in the import columns, with spreadsheet-formula escaping (the admin export shares
+``iter_mous_csv`` (streamed by the public download) writes MoUs in the import
+columns, with spreadsheet-formula escaping (the admin export shares
 their rows, ``export_rows``); ``MouResource`` is the django-import-export
 resource the admin uses. Reading, validating and writing an import is in
 ``agreements.importing``, shared by the admin and ``manage.py import_mous``.
@@ -32,7 +32,6 @@ __all__ = [
     "MouSpreadsheetFormat",
     "export_rows",
     "iter_mous_csv",
-    "mous_to_csv",
 ]
 
 
@@ -107,11 +106,6 @@ def iter_mous_csv(queryset):
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     for row in export_rows(queryset):
         yield writer.writerow(row)
-
-
-def mous_to_csv(queryset):
-    """``iter_mous_csv`` as one string, for callers that want the whole file."""
-    return "".join(iter_mous_csv(queryset))
 
 
 # --- django-import-export: the admin's import and export ---------------------------------

@@ -18,7 +18,13 @@ from agreements.importing import (
 )
 from agreements.importing.writing import _insert
 from agreements.models import Cluster, Commitment, ImportRecord, Mou, Party, Programme, Source
-from agreements.resources import MouResource, mous_to_csv
+from agreements.resources import MouResource, iter_mous_csv
+
+
+def mous_to_csv(queryset):
+    """The public CSV download of ``queryset``, as one string."""
+    return "".join(iter_mous_csv(queryset))
+
 
 HEADER = ["title", "signed_on", "states", "parties", "source_url"]
 
