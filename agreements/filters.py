@@ -16,6 +16,8 @@ rows unfiltered by that field.
 import django_filters
 from django import forms
 from django.db.models import F
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from .models import Cluster, Mou, Party, Programme, Sector, State
 
@@ -28,10 +30,28 @@ ORDERINGS = {
 }
 
 
-class InlineSelect(forms.Select):
-    """A select that renders its options inline (see templates/widgets/select.html)."""
+class FastSelect(forms.Select):
+    """A select whose options are written in Python rather than by a template each.
 
-    template_name = "widgets/select.html"
+    Django renders every option through a template; for the 300+ parties and 200+
+    clusters of a large registry that was a third of the list page's time. Values
+    and labels are escaped by ``format_html_join``; ``flatatt`` writes ``selected``.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -40,10 +60,10 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def choice_filter(label, field_name, queryset, empty_label):
+def choice_filter(label, field_name, queryset, empty_label, widget=FastSelect):
     """A filter by slug among ``queryset``, through the MoU's ``field_name`` relation.
-    Costs one query for the choices when the form is rendered, and one to check a
-    chosen slug."""
+    Costs one query for the choices when the form is rendered as a select, and one to
+    check a chosen slug."""
     return django_filters.ModelChoiceFilter(
         label=label,
         field_name=field_name,
@@ -51,7 +71,7 @@ def choice_filter(label, field_name, queryset, empty_label):
         queryset=queryset,
         empty_label=empty_label,
         distinct=True,
-        widget=InlineSelect,
+        widget=widget,
     )
 
 
@@ -82,12 +102,26 @@ class MouFilter(django_filters.FilterSet):
     # Every state exists whatever the MoUs; the rest are offered only when a published
     # MoU names them, so no name that only a draft uses reaches the public.
     state = choice_filter("State or UT", "states", State.objects.all(), "Any state")
-    party = choice_filter("Company or government body", "parties", _named(Party), "Any party")
-    programme = choice_filter("Programme", "programmes", _named(Programme), "Any programme")
-    sector = choice_filter("Sector", "sectors", _named(Sector), "Any sector")
-    cluster = choice_filter("Product cluster", "clusters", _named(Cluster), "Any cluster")
+    # Choices load only what their labels show: hundreds of parties or clusters are
+    # cheaper to build without their descriptions and other names.
+    party = choice_filter(
+        "Company or government body", "parties", _named(Party).only("slug", "name"), "Any party"
+    )
+    programme = choice_filter(
+        "Programme", "programmes", _named(Programme).only("slug", "name"), "Any programme"
+    )
+    sector = choice_filter("Sector", "sectors", _named(Sector).only("slug", "name"), "Any sector")
+    # Reached from a cluster's page (?cluster=...), not chosen in the form: a hidden
+    # field keeps it through the form's other changes, and its chip removes it.
+    cluster = choice_filter(
+        "Product cluster",
+        "clusters",
+        _named(Cluster).only("slug", "place", "product"),
+        "Any cluster",
+        widget=forms.HiddenInput,
+    )
     status = django_filters.ChoiceFilter(
-        choices=Mou.Status.choices, empty_label="Any status", widget=InlineSelect
+        choices=Mou.Status.choices, empty_label="Any status", widget=FastSelect
     )
     year_from = YearFilter(
         label="Signed from (year)",
@@ -108,7 +142,7 @@ class MouFilter(django_filters.FilterSet):
         method="filter_sort",
         choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title")],
         empty_label=None,
-        widget=InlineSelect,
+        widget=FastSelect,
     )
 
     class Meta:

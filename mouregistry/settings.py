@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "django.forms",
     "django_filters",
     "import_export",
     "agreements",
@@ -90,9 +89,6 @@ TEMPLATES = [
         },
     },
 ]
-
-# Form widgets render through TEMPLATES, so templates/widgets/ can replace Django's.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "mouregistry.wsgi.application"
 
