@@ -134,6 +134,24 @@ def test_a_reader_filters_the_list_by_state(open_page):
     expect(chips).to_contain_text("State or UT: Uttar Pradesh")
     expect(page.get_by_label("State or UT", exact=True)).to_have_value("uttar-pradesh")
 
+    # Beside the results the form stays unfolded, so the reader narrows further.
+    sector = page.get_by_label("Sector", exact=True)
+    expect(sector).to_be_visible()
+    sector.select_option(label="Khadi and village industries")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"[?&]sector=khadi"))
+    expect(page.locator(".mou-row")).to_have_count(1)
+
+
+def test_after_filtering_a_phone_shows_the_results_first(open_page):
+    page = open_page("/mous/?state=uttar-pradesh", viewport=PHONE)
+    screenshot(page, "a3-phone-filtered")
+    expect(page.get_by_label("State or UT", exact=True)).to_be_hidden()
+    first_result = page.locator(".mou-row").first.bounding_box()
+    assert first_result["y"] < PHONE["height"], "the first result is below the first screen"
+    page.get_by_text("Change filters (1 applied)").click()
+    expect(page.get_by_label("State or UT", exact=True)).to_be_visible()
+
 
 def test_a_reader_opens_an_mou_from_the_list_and_sees_its_sources(open_page):
     page = open_page("/mous/?state=uttar-pradesh")
