@@ -107,7 +107,7 @@ def home(request):
 
 
 def mou_list(request):
-    """The filtered, ordered, paginated list: 11 queries, plus one per chosen filter object."""
+    """The filtered, ordered, paginated list: 10 queries, plus one per chosen filter object."""
     filterset = filtered_mous(request)
     page, page_note = paginate(request, filterset.qs.for_list())
     context = {"filter": filterset, "page": page, "page_note": page_note}
@@ -115,7 +115,7 @@ def mou_list(request):
 
 
 def mou_detail(request, slug):
-    """One MoU with everything it holds and its related MoUs: at most 19 queries
+    """One MoU with everything it holds and its related MoUs: 17 queries
     (``for_detail()`` plus the related list's ``for_list()``). Editors and Viewers may
     preview drafts (see ``may_preview``)."""
     mous = Mou.objects.all() if may_preview(request) else Mou.objects.published()
