@@ -30,27 +30,33 @@ ORDERINGS = {
 }
 
 
-class FastSelect(forms.Select):
-    """A select whose options are written in Python rather than by a template each.
+# The ``selected`` attribute, as flatatt writes it (already safe, no mark_safe needed).
+SELECTED = flatatt({"selected": True})
 
-    Django renders every option through a template; for the 300+ parties and 200+
-    clusters of a large registry that was a third of the list page's time. Values
-    and labels are escaped by ``format_html_join``; ``flatatt`` writes ``selected``.
+
+class FastSelect(forms.Select):
+    """A select whose options are written in one pass in Python.
+
+    Django builds a dict per option and renders each through a template; for the
+    300+ parties of a large registry that was a third of the list page's time.
+    Values and labels are escaped by ``format_html_join``.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        chosen = {str(v) for v in self.format_value(value)}
         options = format_html_join(
             "\n",
             '<option value="{}"{}>{}</option>',
             (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
+                (option, SELECTED if str(option) in chosen else "", label)
+                for option, label in self.choices
             ),
         )
         return format_html(
-            '<select name="{}"{}>\n{}\n</select>', widget["name"], flatatt(widget["attrs"]), options
+            '<select name="{}"{}>\n{}\n</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
         )
 
 
