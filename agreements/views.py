@@ -25,16 +25,15 @@ from .models import Cluster, Mou, Party, Programme, Sector, State
 PER_PAGE = 25
 # Renames of states, parties or sectors reach the cached home page within this time.
 OVERVIEW_CACHE_SECONDS = 600
-ENTITY_PER_PAGE = 50
 
 
-def paginate(request, queryset, per_page=PER_PAGE):
+def paginate(request, queryset):
     """The requested page; a page number past the end (or not a number) gives the
     nearest real page and a note for the template, never a 404.
 
     Costs two queries: a COUNT and the page's rows.
     """
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     asked = request.GET.get("page")
     note = ""
     if asked not in (None, "", str(page.number)):
@@ -186,7 +185,7 @@ def sector_detail(request, slug):
 
 def _entity_page(request, template, obj, mous, context):
     """A state, party, programme, cluster or sector page: the object and a page of its MoUs."""
-    page, page_note = paginate(request, mous.for_list(), ENTITY_PER_PAGE)
+    page, page_note = paginate(request, mous.for_list())
     context.update({"object": obj, "page": page, "page_note": page_note})
     return render(request, template, context)
 
