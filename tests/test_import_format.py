@@ -458,6 +458,39 @@ def test_an_unreferenced_row_repeating_a_referenced_one_is_refused(world):
     assert import_file(data).count("unchanged") == 2
 
 
+def test_a_reimport_keeps_each_mous_clusters_when_the_first_made_new_namesakes(world, assam):
+    Cluster.objects.create(place="Surat", state=assam)
+    header = ["title", "signed_on", "states", "parties", "source_url", "clusters"]
+    data = make_csv(
+        [
+            # Gujarat has no Surat yet: the first row takes Assam's...
+            [
+                "In both",
+                "2021",
+                "Gujarat; Assam",
+                "Amazon; Flipkart",
+                "https://a.example.com/",
+                "Surat",
+            ],
+            # ...and this row creates Gujarat's, which comes first in the row above.
+            [
+                "In Gujarat",
+                "2021",
+                "Gujarat",
+                "Amazon; Flipkart",
+                "https://a.example.com/",
+                "Surat",
+            ],
+        ],
+        header=header,
+    )
+    assert import_file(data).count("new") == 2
+    both = Mou.objects.get(title="In both")
+    assert [c.state for c in both.clusters.all()] == [assam]
+    again = import_file(data)
+    assert again.count("unchanged") == 2, messages(again)
+
+
 def test_new_party_and_new_programme_with_the_same_name_stay_apart(world):
     data = make_csv(
         [["Digital Bharat MoU", "2022", "GJ", "Amazon; Digital Bharat", "Digital Bharat", "u"]],

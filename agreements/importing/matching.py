@@ -276,18 +276,19 @@ def _decide(row, registry, current):
 def resolve_clusters(row, registry, current):
     """Clusters as ids or ("cluster", key, place, product) markers of new ones.
 
-    A cluster is matched in the row's states, else among the MoU's own.
+    A cluster is the MoU's own one of that name if it has one, else the first match
+    in the row's states, else a new one in its first state. The MoU's own come first
+    so that a re-import keeps them, even when the first import created a cluster of
+    that name in an earlier state of the row (for another row).
     """
     resolved = []
     for place, product in row.clusters:
         place_key, product_key = key(place), key(product)
-        found = None
+        found = current.cluster_keys.get((place_key, product_key)) if current else None
         for state_id in row.states:
-            found = registry.clusters.get((state_id, place_key, product_key))
             if found:
                 break
-        if found is None and current is not None:
-            found = current.cluster_keys.get((place_key, product_key))
+            found = registry.clusters.get((state_id, place_key, product_key))
         if found is None:
             new_key = (row.states[0], place_key, product_key)
             found = registry.clusters.setdefault(new_key, ("cluster", new_key, place, product))
