@@ -61,9 +61,19 @@ class FastSelect(forms.Select):
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A whole year between 1900 and 2100, not the decimal NumberFilter accepts."""
+    """A bound on the signing year: a whole year between 1900 and 2100, not the decimal
+    NumberFilter accepts."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, label, lookup_expr):
+        super().__init__(
+            label=label,
+            field_name="signed_on",
+            lookup_expr=lookup_expr,
+            min_value=1900,
+            max_value=2100,
+        )
 
 
 def choice_filter(label, field_name, queryset, empty_label, widget=FastSelect):
@@ -129,20 +139,8 @@ class MouFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Mou.Status.choices, empty_label="Any status", widget=FastSelect
     )
-    year_from = YearFilter(
-        label="Signed from (year)",
-        field_name="signed_on",
-        lookup_expr="year__gte",
-        min_value=1900,
-        max_value=2100,
-    )
-    year_to = YearFilter(
-        label="Signed up to (year)",
-        field_name="signed_on",
-        lookup_expr="year__lte",
-        min_value=1900,
-        max_value=2100,
-    )
+    year_from = YearFilter("Signed from (year)", "year__gte")
+    year_to = YearFilter("Signed up to (year)", "year__lte")
     sort = django_filters.ChoiceFilter(
         label="Order",
         method="filter_sort",
