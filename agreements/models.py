@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
+from .formats import format_partial_date, indian_number
+
 
 class Precision(models.TextChoices):
     """How much of a date the source actually gives."""
@@ -28,21 +30,6 @@ class Precision(models.TextChoices):
     MONTH = "month", "Month"
     YEAR = "year", "Year"
     UNKNOWN = "unknown", "Not reported"
-
-
-def format_partial_date(value, precision):
-    """Render a date only as precisely as the source gave it.
-
-    ``format_partial_date(date(2021, 9, 1), "month")`` is "September 2021";
-    an unknown date is "date not reported".
-    """
-    if value is None or precision == Precision.UNKNOWN:
-        return "date not reported"
-    if precision == Precision.YEAR:
-        return str(value.year)
-    if precision == Precision.MONTH:
-        return value.strftime("%B %Y")
-    return f"{value.day} {value:%B %Y}"
 
 
 def unique_slug(instance, text, max_length=80):
@@ -132,6 +119,7 @@ class Party(SluggedModel):
     class Kind(models.TextChoices):
         COMPANY = "company", "Marketplace or company"
         STATE_GOVERNMENT = "state_government", "State government"
+        UT_ADMINISTRATION = "ut_administration", "Union territory administration"
         DEPARTMENT = "department", "Government department or agency"
         STATE_CORPORATION = "state_corporation", "State corporation"
         COOPERATIVE = "cooperative", "Cooperative federation"
@@ -363,6 +351,7 @@ class MouQuerySet(models.QuerySet):
                     queryset=Attendee.objects.select_related("party", "source"),
                     to_attr="attendee_list",
                 ),
+                Prefetch("programmes__benefits", queryset=Benefit.objects.select_related("source")),
             )
             .select_related("created_by_import", "last_import")
         )
@@ -483,15 +472,44 @@ class MouQuerySet(models.QuerySet):
         )
 
 
+class MouStatus(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    REPORTED = "reported", "Tie-up reported"
+    SIGNED = "signed", "Signed"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+
+    @classmethod
+    def from_signing(cls):
+        """What a report of the signing itself can say. Anything later (in force, expired,
+        ended) is news of its own and needs a source of its own."""
+        return [cls.ANNOUNCED, cls.REPORTED, cls.SIGNED]
+
+
+class CommitmentStatus(models.TextChoices):
+    PLEDGED = "pledged", "Pledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    FULFILLED = "fulfilled", "Fulfilled"
+    LAPSED = "lapsed", "Lapsed"
+    UNKNOWN = "unknown", "Unknown"
+
+    @classmethod
+    def from_signing(cls):
+        """What a report of the signing can say of a promise: that it was made, or nothing
+        about its progress. Progress is news of its own and needs a source of its own."""
+        return [cls.PLEDGED, cls.UNKNOWN]
+
+
 class Mou(SluggedModel):
     """A memorandum of understanding, as the sources report it."""
 
-    class Status(models.TextChoices):
-        ANNOUNCED = "announced", "Announced"
+    Status = MouStatus
+
+    class DateKind(models.TextChoices):
         SIGNED = "signed", "Signed"
-        ACTIVE = "active", "Active"
-        EXPIRED = "expired", "Expired"
-        TERMINATED = "terminated", "Terminated"
+        ANNOUNCED = "announced", "Announced"
+        REPORTED = "reported", "First reported"
 
     reference = models.CharField(
         max_length=100,
@@ -499,11 +517,36 @@ class Mou(SluggedModel):
         help_text="A stable identifier, used to update this MoU from a CSV import.",
     )
     title = models.CharField(max_length=300)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SIGNED)
-    signed_on = models.DateField(
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.SIGNED,
+        help_text="Announced: said to be coming. Tie-up reported: the source reports a tie-up "
+        "but not that a memorandum was signed. Active, expired and terminated need a source "
+        "of their own.",
+    )
+    status_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
-        help_text="For a month or a year, enter its first day and set the precision.",
+        related_name="+",
+        help_text="The source that reports an active, expired or terminated status.",
+    )
+    signed_on = models.DateField(
+        "date",
+        null=True,
+        blank=True,
+        help_text="The signing date, or the day the signing was announced or first reported "
+        "(say which below). For a month or a year, enter its first day and set the precision.",
+    )
+    date_kind = models.CharField(
+        "the date is when it was",
+        max_length=9,
+        choices=DateKind.choices,
+        default=DateKind.SIGNED,
+        help_text="Announced or first reported when the source gives only the day it reported "
+        "the signing, not the signing date itself.",
     )
     signed_on_precision = models.CharField(
         "precision", max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
@@ -575,6 +618,10 @@ class Mou(SluggedModel):
                 | (Q(signed_on__isnull=False) & ~Q(signed_on_precision=Precision.UNKNOWN)),
                 name="mou_signed_on_matches_precision",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=MouStatus.from_signing()) | Q(status_source__isnull=False),
+                name="mou_later_status_has_source",
+            ),
         ]
         indexes = [
             # The public lists' default order, published MoUs only: lets SQLite read a
@@ -603,6 +650,7 @@ class Mou(SluggedModel):
         super().save(*args, **kwargs)
 
     def clean(self):
+        require_status_source(self)
         unknown = self.signed_on_precision == Precision.UNKNOWN
         if self.signed_on is None and not unknown:
             raise ValidationError(
@@ -623,6 +671,17 @@ class Mou(SluggedModel):
     def signed_on_display(self):
         return format_partial_date(self.signed_on, self.signed_on_precision)
 
+    @property
+    def date_display(self):
+        """The date with what it is: "Signed 7 November 2019", or "Announced 7 November
+        2019; signing date not reported" when the source dates only its announcement."""
+        if self.signed_on is None or self.signed_on_precision == Precision.UNKNOWN:
+            return "Date not reported"
+        text = f"{self.get_date_kind_display()} {self.signed_on_display}"
+        if self.date_kind != self.DateKind.SIGNED:
+            text += "; signing date not reported"
+        return text
+
     @cached_property
     def numbered_sources(self):
         """The MoU's sources, numbered 1, 2, ... so each fact can point to its source.
@@ -638,6 +697,8 @@ class Mou(SluggedModel):
             *self.figure_list,
             *self.reaction_list,
             *self.attendee_list,
+            *self.context_figures,
+            *self.programme_benefits,
         ]
         numbers, ordered = {}, []
         for source in [*self.sources.all(), *(fact.source for fact in facts)]:
@@ -646,6 +707,33 @@ class Mou(SluggedModel):
                 ordered.append(source)
             source.number = numbers[source.pk]
         return ordered
+
+    @cached_property
+    def context_figures(self):
+        """The background the MoU's own sources give: their figures about its parties (and
+        the organisations those belong to), the parties that reacted to it, its states,
+        programmes and sectors, that are not about the MoU itself.
+
+        Needs ``for_detail()``; one query.
+        """
+        parties = {link.party_id for link in self.party_links}
+        parties |= {link.party.parent_id for link in self.party_links}
+        parties |= {reaction.party_id for reaction in self.reaction_list}
+        about = (
+            Q(party__in=parties - {None})
+            | Q(state__in=[state.pk for state in self.states.all()])
+            | Q(programme__in=[programme.pk for programme in self.programmes.all()])
+            | Q(sector__in=[sector.pk for sector in self.sectors.all()])
+        )
+        figures = ReportedFigure.objects.filter(
+            about, mou=None, source__in=[source.pk for source in self.sources.all()]
+        )
+        return list(figures.select_related("party", "programme", "state", "sector", "source"))
+
+    @property
+    def programme_benefits(self):
+        """What the MoU's programmes offer everyone under them; needs ``for_detail()``."""
+        return [b for programme in self.programmes.all() for b in programme.benefits.all()]
 
 
 # Django makes the link between an MoU and its sources; the admin lists each link by
@@ -660,6 +748,7 @@ class MouParty(models.Model):
         MARKETPLACE = "marketplace", "Marketplace"
         GOVERNMENT = "government", "Government counterpart"
         SIGNATORY_BODY = "signatory_body", "Signed on the government's behalf"
+        COUNTERPART = "counterpart", "Counterpart"
         PARTNER = "partner", "Partner"
 
     mou = models.ForeignKey(Mou, on_delete=models.CASCADE)
@@ -691,6 +780,18 @@ class SourcedModel(models.Model):
         abstract = True
 
 
+def require_status_source(fact):
+    """The rule shared by MoUs and commitments: a status beyond what a report of the
+    signing can say (``Status.from_signing()``) names the source that reports it."""
+    if fact.status not in fact.Status.from_signing() and fact.status_source_id is None:
+        raise ValidationError(
+            {
+                "status_source": f"“{fact.get_status_display()}” is more than a report of the "
+                "signing can say: name the source that reports it."
+            }
+        )
+
+
 class Commitment(SourcedModel):
     """What a party undertakes under an MoU."""
 
@@ -705,12 +806,7 @@ class Commitment(SourcedModel):
         SUPPLY = "supply", "Supplier linkage"
         OTHER = "other", "Other"
 
-    class Status(models.TextChoices):
-        PLEDGED = "pledged", "Pledged"
-        IN_PROGRESS = "in_progress", "In progress"
-        FULFILLED = "fulfilled", "Fulfilled"
-        LAPSED = "lapsed", "Lapsed"
-        UNKNOWN = "unknown", "Unknown"
+    Status = CommitmentStatus
 
     mou = models.ForeignKey(Mou, on_delete=models.CASCADE, related_name="commitments")
     party = models.ForeignKey(
@@ -721,7 +817,21 @@ class Commitment(SourcedModel):
     target_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     target_unit = models.CharField(max_length=100, blank=True, help_text="E.g. MSME sellers.")
     period = models.CharField(max_length=100, blank=True, help_text="E.g. the first six months.")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLEDGED)
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PLEDGED,
+        help_text="Pledged, or Unknown when the source says nothing of its progress. In "
+        "progress, fulfilled and lapsed need a source of their own.",
+    )
+    status_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The source that reports an in-progress, fulfilled or lapsed status.",
+    )
 
     class Meta:
         ordering = ["mou", "pk"]
@@ -731,18 +841,47 @@ class Commitment(SourcedModel):
                 condition=Q(target_value__isnull=True) | ~Q(target_unit=""),
                 name="commitment_target_has_unit",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=CommitmentStatus.from_signing())
+                | Q(status_source__isnull=False),
+                name="commitment_later_status_has_source",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description[:60]}"
 
     def clean(self):
+        require_status_source(self)
         if self.target_value is not None and not self.target_unit:
             raise ValidationError({"target_unit": "A target needs a unit."})
 
 
+class ReportedFigureQuerySet(models.QuerySet):
+    def public(self):
+        """Figures the public may see: none that a draft MoU holds."""
+        return self.filter(Q(mou=None) | Q(mou__published=True))
+
+    def about(self, obj):
+        """The public figures about ``obj`` (a party, programme, state or sector), newest
+        first, for its page: one query with their sources."""
+        field = type(obj)._meta.model_name  # "party", "programme", "state", "sector"
+        return (
+            self.public()
+            .filter(**{field: obj})
+            .select_related("party", "programme", "state", "sector", "source")
+            .order_by(models.F("as_of").desc(nulls_last=True), "pk")
+        )
+
+
 class ReportedFigure(SourcedModel):
-    """A number a source reports about a party, programme, state or sector."""
+    """A number a source reports about a party, programme, state or sector.
+
+    Most figures in a report of an MoU describe the marketplace, the state or the
+    programme, not the MoU: they are stored without an MoU, and an MoU's page shows the
+    ones its own sources give about its parties, states, programmes and sectors as
+    context (``Mou.context_figures()``). Only a figure about the MoU itself names it.
+    """
 
     class Qualifier(models.TextChoices):
         EXACT = "", "Exactly"
@@ -756,7 +895,9 @@ class ReportedFigure(SourcedModel):
         null=True,
         blank=True,
         related_name="figures",
-        help_text="The MoU whose report gives the figure, if any.",
+        help_text="Only for a figure about this MoU itself (the districts it covers). Leave "
+        "empty for a figure about a company, programme, state or sector, even when an MoU's "
+        "report gives it: the MoU's page shows it as context.",
     )
     party = models.ForeignKey(
         Party, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
@@ -782,6 +923,8 @@ class ReportedFigure(SourcedModel):
         max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
     )
 
+    objects = ReportedFigureQuerySet.as_manager()
+
     class Meta:
         ordering = ["pk"]
         constraints = [
@@ -805,9 +948,17 @@ class ReportedFigure(SourcedModel):
 
     @property
     def display_value(self):
-        number = self.value_as_written or f"{self.value.normalize():,f} {self.unit}"
+        """ "over 7.50 lakh" as the source writes it, else the value grouped the Indian way
+        with its unit ("about 2,50,000 sellers")."""
+        number = self.value_as_written or f"{indian_number(self.value)} {self.unit}"
         qualifier = self.get_qualifier_display().lower() if self.qualifier else ""
         return f"{qualifier} {number}".strip()
+
+    @property
+    def subject(self):
+        """What the figure is about, for its link: the party, else the programme, state
+        or sector."""
+        return self.party or self.programme or self.state or self.sector
 
     @property
     def as_of_display(self):
@@ -829,8 +980,23 @@ class Reaction(SourcedModel):
     )
     speaker = models.CharField(max_length=200, blank=True, help_text="Who spoke, if a person.")
     speaker_title = models.CharField(max_length=200, blank=True)
+
+    class Speech(models.TextChoices):
+        DIRECT = "direct", "Quoted in their own words"
+        REPORTED = "reported", "Reported speech (the source's words)"
+
     stance = models.CharField(max_length=12, choices=Stance.choices)
     summary = models.TextField()
+    speech = models.CharField(
+        max_length=8,
+        choices=Speech.choices,
+        default=Speech.DIRECT,
+        help_text="Reported speech (“X said that ...”) is shown as the source's words, never "
+        "as the speaker's.",
+    )
+    announced_actions = models.TextField(
+        blank=True, help_text="What they said they would do, one action per line."
+    )
 
     class Meta:
         ordering = ["mou", "pk"]
@@ -838,6 +1004,10 @@ class Reaction(SourcedModel):
     def __str__(self):
         who = self.speaker or self.party or "Unnamed"
         return f"{who}: {self.get_stance_display()}"
+
+    @property
+    def actions(self):
+        return [line.strip() for line in self.announced_actions.splitlines() if line.strip()]
 
 
 class Attendee(SourcedModel):
@@ -855,6 +1025,25 @@ class Attendee(SourcedModel):
 
     def __str__(self):
         return f"{self.name}, {self.title}" if self.title else self.name
+
+
+class Benefit(SourcedModel):
+    """What a programme offers everyone under it (a commission waiver, incubation
+    support), as opposed to what one MoU commits to; MoU pages under the programme show
+    its benefits as context."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="benefits")
+    kind = models.CharField(
+        max_length=20, choices=Commitment.Kind.choices, default=Commitment.Kind.OTHER
+    )
+    description = models.TextField()
+    period = models.CharField(max_length=100, blank=True, help_text="E.g. the first six months.")
+
+    class Meta:
+        ordering = ["programme", "pk"]
+
+    def __str__(self):
+        return f"{self.programme}: {self.description[:60]}"
 
 
 class ImportRecord(models.Model):

@@ -252,7 +252,7 @@ def generate(mous=20_000, drafts_per_cent=3, seed=42):
                     reference=f"BENCH-{n:06d}",
                     title=title,
                     slug=f"{slugify_simple(title)[:60].strip('-')}-{n}",
-                    status=rng.choice(["signed", "signed", "active", "announced", "expired"]),
+                    status=rng.choice(["signed", "signed", "reported", "announced", "signed"]),
                     signed_on=signed_on,
                     signed_on_precision=precision,
                     place=place,

@@ -171,6 +171,7 @@ def rich_mou(gujarat_mou, amazon, gujarat_industries, handloom, gujarat, article
         target_unit="sellers",
         period="three years",
         status=Commitment.Status.IN_PROGRESS,
+        status_source=follow_up,
         source=article,
     )
     ReportedFigure.objects.create(

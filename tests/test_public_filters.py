@@ -47,6 +47,7 @@ def four_mous(
         signed_on=datetime.date(2020, 1, 1),
         signed_on_precision=Precision.YEAR,
         status=Mou.Status.ACTIVE,
+        status_source=article,
     )
     c = make_mou(
         "Flipkart Gujarat",

@@ -1,7 +1,5 @@
 """Template helpers for the public pages: Indian numbers, the SVG bar chart, admin links."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.apps import apps
 from django.conf import settings
@@ -9,34 +7,12 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from ..formats import indian_number
+
 register = template.Library()
 
 
-@register.filter
-def indian_number(value):
-    """Group digits the Indian way: 750000 -> "7,50,000"; 12.50 -> "12.5".
-
-    Anything that is not a number is returned unchanged.
-    """
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return value
-    if not number.is_finite():
-        return value
-    sign = "-" if number < 0 else ""
-    text = f"{abs(number).normalize():f}"
-    whole, _, fraction = text.partition(".")
-    if len(whole) > 3:
-        head, tail = whole[:-3], whole[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        whole = ",".join([*groups, tail])
-    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+register.filter(indian_number)
 
 
 @register.simple_tag(takes_context=True)

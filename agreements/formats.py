@@ -1,0 +1,44 @@
+"""How dates and numbers are written on every page, feed and download: one definition each."""
+
+from decimal import Decimal, InvalidOperation
+
+
+def format_partial_date(value, precision):
+    """Render a date only as precisely as the source gave it.
+
+    ``format_partial_date(date(2021, 9, 1), "month")`` is "September 2021";
+    an unknown date is "date not reported".
+    """
+    if value is None or precision == "unknown":
+        return "date not reported"
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return value.strftime("%B %Y")
+    return f"{value.day} {value:%B %Y}"
+
+
+def indian_number(value):
+    """Group digits the Indian way: 750000 -> "7,50,000"; 12.50 -> "12.5".
+
+    Anything that is not a number is returned unchanged.
+    """
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    if not number.is_finite():
+        return value
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number).normalize():f}"
+    whole, _, fraction = text.partition(".")
+    if len(whole) > 3:
+        head, tail = whole[:-3], whole[-3:]
+        groups = []
+        while len(head) > 2:
+            groups.insert(0, head[-2:])
+            head = head[:-2]
+        if head:
+            groups.insert(0, head)
+        whole = ",".join([*groups, tail])
+    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
