@@ -1,114 +1,21 @@
 """
-MoUs in and out of spreadsheets: the one CSV/XLSX format, for export and import.
+The admin's import and export buttons (django-import-export), in the one CSV/XLSX format.
 
-``iter_mous_csv`` (streamed by the public download) writes MoUs in the import
-columns, with spreadsheet-formula escaping (the admin export shares
-their rows, ``export_rows``); ``MouResource`` is the django-import-export
-resource the admin uses. Reading, validating and writing an import is in
-``agreements.importing``, shared by the admin and ``manage.py import_mous``.
+``MouResource`` exports the rows of ``agreements.exports.export_rows``, the same as the
+public CSV download, and imports through ``agreements.importing``, shared with
+``manage.py import_mous``.
 """
-
-import csv
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from import_export import fields, resources
 from import_export.formats import base_formats
 from import_export.results import Error, Result, RowResult
 
 from . import importing
-from .importing import (
-    COLUMNS,
-    ImportFileError,
-    escape_formula,
-    format_signed_on,
-    join_list,
-)
-from .models import Commitment, ImportRecord, Mou, Source
-
-__all__ = [
-    "MouResource",
-    "MouSpreadsheetFormat",
-    "export_rows",
-    "iter_mous_csv",
-]
-
-
-def export_queryset(queryset):
-    """The MoUs with everything a row needs: one query per relation per chunk of MoUs."""
-    return queryset.with_party_links().prefetch_related(
-        "states",
-        "programmes",
-        "sectors",
-        "clusters",
-        Prefetch(
-            "commitments",
-            queryset=Commitment.objects.order_by("pk"),
-            to_attr="export_commitments",
-        ),
-        Prefetch("sources", queryset=Source.objects.order_by("pk"), to_attr="export_sources"),
-    )
-
-
-def mou_to_row(mou):
-    """One MoU as a dict of the import columns (not yet formula-escaped).
-
-    Expects the prefetches of ``export_queryset``. Only the MoU's first source (the
-    earliest recorded) fits in a row; an import adds sources, never removes them.
-    """
-    source = mou.export_sources[0] if mou.export_sources else None
-    return {
-        "reference": mou.reference,
-        "title": mou.title,
-        "signed_on": format_signed_on(mou.signed_on, mou.signed_on_precision),
-        "states": join_list(sorted(state.name for state in mou.states.all())),
-        "parties": join_list(link.party.name for link in mou.party_links),
-        "programmes": join_list(sorted(p.name for p in mou.programmes.all())),
-        "sectors": join_list(sorted(s.name for s in mou.sectors.all())),
-        "clusters": join_list(sorted(str(c) for c in mou.clusters.all())),
-        "commitments": join_list(c.description for c in mou.export_commitments),
-        "status": mou.status,
-        "summary": mou.summary,
-        "source_url": source.url if source else "",
-        "source_title": source.title if source else "",
-        "source_publisher": source.publisher if source else "",
-        "source_published_on": (
-            source.published_on.isoformat() if source and source.published_on else ""
-        ),
-        "published": "yes" if mou.published else "no",
-    }
-
-
-def export_rows(queryset):
-    """The header, then one formula-escaped list of cells per MoU, read and prefetched a
-    chunk at a time (``MouQuerySet.in_chunks()``), so any number of MoUs fits in memory."""
-    yield list(COLUMNS)
-    for mou in export_queryset(queryset).in_chunks():
-        row = mou_to_row(mou)
-        yield [escape_formula(row[column]) for column in COLUMNS]
-
-
-class _Echo:
-    """A file whose ``write`` hands the text back, so ``csv.writer`` yields line by line."""
-
-    def write(self, text):
-        return text
-
-
-def iter_mous_csv(queryset):
-    """The CSV (with header) of the given MoUs in the import columns, formula-escaped,
-    one line at a time, for a streamed download.
-
-    Runs a fixed number of queries per chunk of ``MouQuerySet.CHUNK_SIZE`` MoUs;
-    re-importing the result changes nothing.
-    """
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    for row in export_rows(queryset):
-        yield writer.writerow(row)
-
-
-# --- django-import-export: the admin's import and export ---------------------------------
+from .exports import export_rows
+from .importing import COLUMNS, ImportFileError
+from .models import ImportRecord, Mou
 
 
 class MouSpreadsheetFormat(base_formats.Format):

@@ -12,13 +12,12 @@ has no page (staff who may view MoUs, Editors and Viewers, may preview both).
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from . import resources
+from . import exports
 from .filters import MouFilter
 from .models import Cluster, Mou, Party, Programme, Sector, State
 
@@ -196,7 +195,7 @@ def mou_csv(request):
     filterset = filtered_mous(request)
     if refused := refuse_bad_filters(filterset):
         return refused
-    rows = resources.iter_mous_csv(filterset.qs)
+    rows = exports.iter_mous_csv(filterset.qs)
     return _download(rows, "text/csv; charset=utf-8", "mous.csv")
 
 
@@ -212,61 +211,14 @@ def mou_json(request):
         "generated_at": timezone.now(),
         "query": request.GET.urlencode(),
     }
-    items = (mou_as_json(request, mou) for mou in mous.in_chunks())
-    return _download(iter_json(about, items), "application/json", "mous.json")
+    items = (exports.mou_as_json(request, mou) for mou in mous.in_chunks())
+    return _download(exports.iter_json(about, items), "application/json", "mous.json")
 
 
 def _download(chunks, content_type, file_name):
     response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
-
-
-def iter_json(about, items):
-    """A JSON object of ``about``'s keys and a "mous" list of ``items``, written an item at
-    a time so the whole list is never in memory."""
-    encode = DjangoJSONEncoder(indent=1).encode
-    yield "{\n"
-    for key, value in about.items():
-        yield f" {encode(key)}: {encode(value)},\n"
-    yield ' "mous": ['
-    for n, item in enumerate(items):
-        yield (",\n" if n else "\n") + encode(item)
-    yield "\n ]\n}\n"
-
-
-def mou_as_json(request, mou):
-    """One MoU for the JSON download; expects ``for_list()`` plus clusters and sources."""
-    return {
-        "reference": mou.reference,
-        "slug": mou.slug,
-        "url": request.build_absolute_uri(mou.get_absolute_url()),
-        "title": mou.title,
-        "status": mou.status,
-        "signed_on": mou.signed_on,
-        "signed_on_precision": mou.signed_on_precision,
-        "signed_on_display": mou.signed_on_display,
-        "place": mou.place,
-        "summary": mou.summary,
-        "states": [state.name for state in mou.states.all()],
-        "parties": [
-            {"name": link.party.name, "role": link.role, "signatory": link.signatory}
-            for link in mou.party_links
-        ],
-        "programmes": [programme.name for programme in mou.programmes.all()],
-        "sectors": [sector.name for sector in mou.sectors.all()],
-        "clusters": [str(cluster) for cluster in mou.clusters.all()],
-        "sources": [
-            {
-                "title": source.title,
-                "publisher": source.publisher,
-                "url": source.url,
-                "published_on": source.published_on,
-            }
-            for source in mou.sources.all()
-        ],
-        "updated_at": mou.updated_at,
-    }
 
 
 def robots_txt(request):

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 import tablib
 
+from agreements.exports import iter_mous_csv
 from agreements.importing import (
     COLUMNS,
     ImportFileError,
@@ -18,7 +19,7 @@ from agreements.importing import (
 )
 from agreements.importing.writing import _insert
 from agreements.models import Cluster, Commitment, ImportRecord, Mou, Party, Programme, Source
-from agreements.resources import MouResource, iter_mous_csv
+from agreements.resources import MouResource
 
 
 def mous_to_csv(queryset):
