@@ -111,6 +111,8 @@ def mou_as_json(request, mou):
         "signed_on": mou.signed_on,
         "signed_on_precision": mou.signed_on_precision,
         "signed_on_display": mou.signed_on_display,
+        "date_kind": mou.date_kind,
+        "date_display": mou.date_display,
         "place": mou.place,
         "summary": mou.summary,
         "states": [state.name for state in mou.states.all()],

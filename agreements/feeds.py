@@ -11,7 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .views import filtered_mous, refuse_bad_filters
+from .filters import filtered_mous, refuse_bad_filters
 
 FEED_LENGTH = 50
 
@@ -53,7 +53,7 @@ class MouFeed(Feed):
 
     def item_description(self, mou):
         parts = [
-            f"Signed: {mou.signed_on_display}.",
+            f"{mou.date_display}.",
             f"Status: {mou.get_status_display()}.",
             "States: " + ", ".join(state.name for state in mou.states.all()) + ".",
             "Parties: " + ", ".join(party.name for party in mou.parties.all()) + ".",

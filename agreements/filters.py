@@ -17,6 +17,7 @@ import django_filters
 from django import forms
 from django.db.models import F
 from django.forms.utils import flatatt
+from django.http import HttpResponseBadRequest
 from django.utils.html import format_html, format_html_join
 
 from .models import Cluster, Mou, Party, Programme, Sector, State
@@ -91,9 +92,6 @@ def choice_filter(label, field_name, queryset, empty_label, widget=FastSelect):
     )
 
 
-_named = Mou.objects.published().named
-
-
 class MouFilterForm(forms.Form):
     def clean(self):
         """Years the wrong way round: a message on both, and neither applied, rather
@@ -115,32 +113,39 @@ class MouFilter(django_filters.FilterSet):
         help_text="Words in titles, summaries, parties, clusters and commitments.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    # Every state exists whatever the MoUs; the rest are offered only when a published
-    # MoU names them, so no name that only a draft uses reaches the public.
+    # Only what the public may see is offered (``public()``): no name that only a draft
+    # uses reaches the public.
     state = choice_filter("State or UT", "states", State.objects.all(), "Any state")
     # Choices load only what their labels show: hundreds of parties or clusters are
     # cheaper to build without their descriptions and other names.
     party = choice_filter(
-        "Company or government body", "parties", _named(Party).only("slug", "name"), "Any party"
+        "Company or government body",
+        "parties",
+        Party.objects.public().only("slug", "name"),
+        "Any party",
     )
     programme = choice_filter(
-        "Programme", "programmes", _named(Programme).only("slug", "name"), "Any programme"
+        "Programme", "programmes", Programme.objects.public().only("slug", "name"), "Any programme"
     )
-    sector = choice_filter("Sector", "sectors", _named(Sector).only("slug", "name"), "Any sector")
+    sector = choice_filter(
+        "Sector", "sectors", Sector.objects.public().only("slug", "name"), "Any sector"
+    )
     # Reached from a cluster's page (?cluster=...), not chosen in the form: a hidden
     # field keeps it through the form's other changes, and its chip removes it.
     cluster = choice_filter(
         "Product cluster",
         "clusters",
-        _named(Cluster).only("slug", "place", "product"),
+        Cluster.objects.public().only("slug", "place", "product"),
         "Any cluster",
         widget=forms.HiddenInput,
     )
     status = django_filters.ChoiceFilter(
         choices=Mou.Status.choices, empty_label="Any status", widget=FastSelect
     )
-    year_from = YearFilter("Signed from (year)", "year__gte")
-    year_to = YearFilter("Signed up to (year)", "year__lte")
+    # The year of the date recorded: the signing, or its announcement or first report
+    # where the source gives no signing date (``Mou.date_kind``).
+    year_from = YearFilter("From (year)", "year__gte")
+    year_to = YearFilter("Up to (year)", "year__lte")
     sort = django_filters.ChoiceFilter(
         label="Order",
         method="filter_sort",
@@ -201,3 +206,28 @@ class MouFilter(django_filters.FilterSet):
     def description(self):
         """The filters in words ("Flipkart, Assam"), for feed and page titles."""
         return ", ".join(str(value) for _label, value, _query in self.active_filters)
+
+
+def filtered_mous(request):
+    """The published MoUs the request's filters select; invalid filters are left out.
+
+    Built once per request (the feed asks for it twice), so its choice lookups run once.
+    """
+    if not hasattr(request, "mou_filter"):
+        request.mou_filter = MouFilter(request.GET, queryset=Mou.objects.published())
+    return request.mou_filter
+
+
+def refuse_bad_filters(filterset):
+    """A 400 naming each filter that cannot be applied, or None when all can.
+
+    Downloads and feeds are read by programs, which never see the list page's
+    messages: a filter they cannot apply must not silently widen what they get.
+    """
+    if filterset.form.is_valid():
+        return None
+    lines = [f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()]
+    return HttpResponseBadRequest(
+        "\n".join(["These filters cannot be applied:", *lines, ""]),
+        content_type="text/plain; charset=utf-8",
+    )

@@ -57,6 +57,35 @@ def publication_time(mou, now=None):
     return mou.published_at
 
 
+def may_preview(user):
+    """Whether ``user`` may see drafts: staff with the view permission on MoUs (Editors,
+    Viewers), not staff as such. The permission check is cached on the user for the
+    request; an anonymous user costs no query."""
+    return user.has_perm("agreements.view_mou")
+
+
+class PublicQuerySet(models.QuerySet):
+    """What the public may see of the things MoUs name: parties, programmes, sectors and
+    clusters. The one definition used by every page, filter, sitemap, feed and export."""
+
+    def public(self):
+        """Those a published MoU names, and those no MoU names at all (a parent company,
+        a body that only reacted: curated, not drafted). Hidden: those only drafts name.
+        A subquery per row, so no extra query."""
+        mous = Mou.objects
+        return self.filter(mous.published().naming(self.model) | ~mous.naming(self.model))
+
+    def visible_to(self, user):
+        """``public()``, except that staff who may preview drafts (``may_preview``) see all."""
+        return self.all() if may_preview(user) else self.public()
+
+
+class StateQuerySet(PublicQuerySet):
+    def public(self):
+        """Every state and union territory, whatever its MoUs: a zero is news too."""
+        return self.all()
+
+
 class SluggedModel(models.Model):
     """A model with a unique public slug, filled in from its name on first save."""
 
@@ -93,6 +122,8 @@ class State(SluggedModel):
         help_text="Codes used before the latest ISO revision, comma-separated (OR for Odisha).",
     )
     kind = models.CharField(max_length=5, choices=Kind.choices)
+
+    objects = StateQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -151,6 +182,8 @@ class Party(SluggedModel):
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
 
+    objects = PublicQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "parties"
@@ -181,6 +214,8 @@ class Programme(SluggedModel):
         null=True, blank=True, help_text="Leave empty when the sources do not say."
     )
 
+    objects = PublicQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -196,6 +231,8 @@ class Sector(SluggedModel):
 
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -234,6 +271,8 @@ class Cluster(SluggedModel):
     gi_tag = models.BooleanField(
         "GI tag", default=False, help_text="Tick only when a source says the product is GI-tagged."
     )
+
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["place", "product"]
@@ -285,7 +324,12 @@ class MouQuerySet(models.QuerySet):
     CHUNK_SIZE = 500
 
     def published(self):
+        """The MoUs the public may see."""
         return self.filter(published=True)
+
+    def visible_to(self, user):
+        """``published()``, except that staff who may preview drafts see them too."""
+        return self.all() if may_preview(user) else self.published()
 
     def with_party_links(self):
         """Each MoU's parties in their order, as ``mou.party_links`` (``MouParty`` rows with
@@ -316,11 +360,6 @@ class MouQuerySet(models.QuerySet):
         relation = model._meta.get_field("mous").field.name  # "parties", "programmes", ...
         return Exists(self.filter(**{relation: OuterRef("pk")}))
 
-    def named(self, model):
-        """The ``model`` rows one of these MoUs names, e.g. ``published().named(Party)``
-        for the parties the public may see. One query (an EXISTS per row), no DISTINCT."""
-        return model._default_manager.filter(self.naming(model))
-
     def for_detail(self):
         """Everything the detail page shows, in a fixed 12 queries."""
         return (
@@ -331,7 +370,7 @@ class MouQuerySet(models.QuerySet):
                 "sources",
                 Prefetch(
                     "commitments",
-                    queryset=Commitment.objects.select_related("party", "source"),
+                    queryset=Commitment.objects.select_related("party", "source", "status_source"),
                     to_attr="commitment_list",
                 ),
                 Prefetch(
@@ -353,7 +392,7 @@ class MouQuerySet(models.QuerySet):
                 ),
                 Prefetch("programmes__benefits", queryset=Benefit.objects.select_related("source")),
             )
-            .select_related("created_by_import", "last_import")
+            .select_related("status_source", "created_by_import", "last_import")
         )
 
     def search(self, text):
@@ -682,6 +721,11 @@ class Mou(SluggedModel):
             text += "; signing date not reported"
         return text
 
+    @property
+    def ordered_parties(self):
+        """The parties in their order; needs ``for_list()`` (``party_links``)."""
+        return [link.party for link in self.party_links]
+
     @cached_property
     def numbered_sources(self):
         """The MoU's sources, numbered 1, 2, ... so each fact can point to its source.
@@ -700,8 +744,14 @@ class Mou(SluggedModel):
             *self.context_figures,
             *self.programme_benefits,
         ]
+        statuses = [self, *self.commitment_list]
+        sources = [
+            *self.sources.all(),
+            *(fact.source for fact in facts),
+            *(fact.status_source for fact in statuses if fact.status_source),
+        ]
         numbers, ordered = {}, []
-        for source in [*self.sources.all(), *(fact.source for fact in facts)]:
+        for source in sources:
             if source.pk not in numbers:
                 numbers[source.pk] = len(ordered) + 1
                 ordered.append(source)
@@ -850,6 +900,13 @@ class Commitment(SourcedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description[:60]}"
+
+    @property
+    def target_display(self):
+        """The target as "300 MSME sellers", grouped the Indian way; empty when none is given."""
+        if self.target_value is None:
+            return ""
+        return f"{indian_number(self.target_value)} {self.target_unit}"
 
     def clean(self):
         require_status_source(self)
@@ -1004,6 +1061,12 @@ class Reaction(SourcedModel):
     def __str__(self):
         who = self.speaker or self.party or "Unnamed"
         return f"{who}: {self.get_stance_display()}"
+
+    @property
+    def speaker_display(self):
+        """Who spoke, as "Amit Agarwal, SVP and Country Manager, Amazon India"; empty for a
+        party's statement."""
+        return ", ".join(part for part in (self.speaker, self.speaker_title) if part)
 
     @property
     def actions(self):

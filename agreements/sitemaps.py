@@ -1,8 +1,8 @@
 """
 sitemap.xml: every public page, and only public ones.
 
-MoUs are the published ones; parties, programmes, clusters and sectors are
-listed only when at least one published MoU names them, so the sitemap says
+MoUs are the published ones; states, parties, programmes, clusters and sectors
+are what ``public()`` allows, the same rule as their pages, so the sitemap says
 nothing about drafts.
 """
 
@@ -33,40 +33,22 @@ class MouSitemap(Sitemap):
         return mou.updated_at
 
 
-class StateSitemap(Sitemap):
-    def items(self):
-        return State.objects.only("slug").order_by("pk")
+class PublicSitemap(Sitemap):
+    """Every public state, party, programme, cluster or sector page of one kind."""
 
-
-class _WithPublishedMous(Sitemap):
-    model = None
+    def __init__(self, model):
+        self.model = model
 
     def items(self):
-        return Mou.objects.published().named(self.model).only("slug").order_by("pk")
-
-
-class PartySitemap(_WithPublishedMous):
-    model = Party
-
-
-class ProgrammeSitemap(_WithPublishedMous):
-    model = Programme
-
-
-class ClusterSitemap(_WithPublishedMous):
-    model = Cluster
-
-
-class SectorSitemap(_WithPublishedMous):
-    model = Sector
+        return self.model.objects.public().only("slug").order_by("pk")
 
 
 sitemaps = {
     "pages": PageSitemap,
     "mous": MouSitemap,
-    "states": StateSitemap,
-    "parties": PartySitemap,
-    "programmes": ProgrammeSitemap,
-    "clusters": ClusterSitemap,
-    "sectors": SectorSitemap,
+    "states": PublicSitemap(State),
+    "parties": PublicSitemap(Party),
+    "programmes": PublicSitemap(Programme),
+    "clusters": PublicSitemap(Cluster),
+    "sectors": PublicSitemap(Sector),
 }

@@ -12,14 +12,15 @@ has no page (staff who may view MoUs, Editors and Viewers, may preview both).
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from . import exports
-from .filters import MouFilter
-from .models import Cluster, Mou, Party, Programme, Sector, State
+from .filters import MouFilter, filtered_mous, refuse_bad_filters
+from .models import Cluster, Mou, Party, Programme, ReportedFigure, Sector, State
 
 PER_PAGE = 25
 # Renames of states, parties or sectors reach the cached home page within this time.
@@ -38,47 +39,6 @@ def paginate(request, queryset):
     if asked not in (None, "", str(page.number)):
         note = f"There is no page “{asked[:20]}”; showing page {page.number}."
     return page, note
-
-
-def may_preview(request):
-    """Whether the user may see drafts: staff with the view permission on MoUs (Editors,
-    Viewers), not staff as such. Two queries for a signed-in user (their permissions,
-    then cached on the user for the request), none for the public."""
-    return request.user.has_perm("agreements.view_mou")
-
-
-def shown(request, model):
-    """The parties, programmes, sectors or clusters the request may see: for the public,
-    none that only drafts name. One named by no MoU at all (a parent company, a body
-    that only reacted) is curated, not drafted, and stays public."""
-    if may_preview(request):
-        return model.objects.all()
-    return model.objects.filter(Mou.objects.published().naming(model) | ~Mou.objects.naming(model))
-
-
-def filtered_mous(request):
-    """The published MoUs the request's filters select; invalid filters are left out.
-
-    Built once per request (the feed asks for it twice), so its choice lookups run once.
-    """
-    if not hasattr(request, "mou_filter"):
-        request.mou_filter = MouFilter(request.GET, queryset=Mou.objects.published())
-    return request.mou_filter
-
-
-def refuse_bad_filters(filterset):
-    """A 400 naming each filter that cannot be applied, or None when all can.
-
-    Downloads and feeds are read by programs, which never see the list page's
-    messages: a filter they cannot apply must not silently widen what they get.
-    """
-    if filterset.form.is_valid():
-        return None
-    lines = [f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()]
-    return HttpResponseBadRequest(
-        "\n".join(["These filters cannot be applied:", *lines, ""]),
-        content_type="text/plain; charset=utf-8",
-    )
 
 
 def home(request):
@@ -116,8 +76,7 @@ def mou_detail(request, slug):
     """One MoU with everything it holds and its related MoUs: 17 queries
     (``for_detail()`` plus the related list's ``for_list()``). Editors and Viewers may
     preview drafts (see ``may_preview``)."""
-    mous = Mou.objects.all() if may_preview(request) else Mou.objects.published()
-    mou = get_object_or_404(mous.for_detail(), slug=slug)
+    mou = get_object_or_404(Mou.objects.visible_to(request.user).for_detail(), slug=slug)
     related = Mou.objects.published().related_to(mou).for_list()[:6]
     return render(
         request,
@@ -131,62 +90,87 @@ def state_list(request):
     return render(request, "agreements/state_list.html", {"states": states})
 
 
-def state_detail(request, slug):
-    """Any of the 36 states, even one no MoU names (zero counts are news too)."""
-    state = get_object_or_404(State, slug=slug)
-    mous = Mou.objects.published().filter(states=state)
-    context = {
-        "clusters": mous.counted(shown(request, Cluster).filter(state=state)).select_related(
-            "sector"
-        ),
+class EntityPage:
+    """The page of one state, party, programme, cluster or sector: its facts, the
+    figures reported about it and a page of its MoUs.
+
+    Each kind is named by its filter on the MoU list (``MouFilter``), which gives the
+    model, the relation to filter MoUs by and the "see these in the full list" links,
+    so a page and the list's filter cannot disagree. ``more_context`` adds what one kind shows
+    besides (a state's clusters, a programme's benefits).
+    """
+
+    def __init__(self, filter_name, template, *, select_related=(), more_context=None):
+        choice = MouFilter.base_filters[filter_name]
+        self.filter_name = filter_name
+        self.model = choice.queryset.model
+        self.relation = choice.field_name
+        self.template = template
+        self.select_related = select_related
+        self.more_context = more_context
+
+    def __call__(self, request, slug):
+        entities = self.model.objects.visible_to(request.user)
+        obj = get_object_or_404(entities.select_related(*self.select_related), slug=slug)
+        mous = Mou.objects.published().filter(**{self.relation: obj})
+        page, page_note = paginate(request, mous.for_list())
+        context = {
+            "object": obj,
+            "page": page,
+            "page_note": page_note,
+            "filter_query": "?" + urlencode({self.filter_name: obj.slug}),
+            **(self.more_context(request, obj, mous) if self.more_context else {}),
+        }
+        if self.model in FIGURE_SUBJECTS:
+            context["figures"] = ReportedFigure.objects.about(obj)
+        return render(request, self.template, context)
+
+
+# The kinds of entity a figure can be about (``ReportedFigure.subject``).
+FIGURE_SUBJECTS = (State, Party, Programme, Sector)
+
+
+def _state_context(request, state, mous):
+    clusters = Cluster.objects.visible_to(request.user).filter(state=state)
+    return {
+        "clusters": mous.counted(clusters).select_related("sector"),
         "parties": mous.ranked(Party.objects.all()),
-        "filter_query": f"?state={state.slug}",
     }
-    return _entity_page(request, "agreements/state_detail.html", state, mous, context)
 
 
-def party_detail(request, slug):
-    party = get_object_or_404(shown(request, Party).select_related("state", "parent"), slug=slug)
-    mous = Mou.objects.published().filter(parties=party)
-    context = {
-        "programmes": shown(request, Programme).filter(owner=party),
-        "children": shown(request, Party).filter(parent=party),
-        "filter_query": f"?party={party.slug}",
+def _party_context(request, party, mous):
+    return {
+        "programmes": Programme.objects.visible_to(request.user).filter(owner=party),
+        "children": Party.objects.visible_to(request.user).filter(parent=party),
     }
-    return _entity_page(request, "agreements/party_detail.html", party, mous, context)
 
 
-def programme_detail(request, slug):
-    programme = get_object_or_404(shown(request, Programme).select_related("owner"), slug=slug)
-    mous = Mou.objects.published().filter(programmes=programme)
-    context = {"filter_query": f"?programme={programme.slug}"}
-    return _entity_page(request, "agreements/programme_detail.html", programme, mous, context)
+def _programme_context(request, programme, mous):
+    return {"benefits": programme.benefits.select_related("source")}
 
 
-def cluster_detail(request, slug):
-    cluster = get_object_or_404(
-        shown(request, Cluster).select_related("state", "sector"), slug=slug
-    )
-    mous = Mou.objects.published().filter(clusters=cluster)
-    context = {"filter_query": f"?cluster={cluster.slug}"}
-    return _entity_page(request, "agreements/cluster_detail.html", cluster, mous, context)
+def _sector_context(request, sector, mous):
+    clusters = Cluster.objects.visible_to(request.user).filter(sector=sector)
+    return {"clusters": clusters.select_related("state")}
 
 
-def sector_detail(request, slug):
-    sector = get_object_or_404(shown(request, Sector), slug=slug)
-    mous = Mou.objects.published().filter(sectors=sector)
-    context = {
-        "clusters": shown(request, Cluster).filter(sector=sector).select_related("state"),
-        "filter_query": f"?sector={sector.slug}",
-    }
-    return _entity_page(request, "agreements/sector_detail.html", sector, mous, context)
-
-
-def _entity_page(request, template, obj, mous, context):
-    """A state, party, programme, cluster or sector page: the object and a page of its MoUs."""
-    page, page_note = paginate(request, mous.for_list())
-    context.update({"object": obj, "page": page, "page_note": page_note})
-    return render(request, template, context)
+state_detail = EntityPage("state", "agreements/state_detail.html", more_context=_state_context)
+party_detail = EntityPage(
+    "party",
+    "agreements/party_detail.html",
+    select_related=["state", "parent"],
+    more_context=_party_context,
+)
+programme_detail = EntityPage(
+    "programme",
+    "agreements/programme_detail.html",
+    select_related=["owner"],
+    more_context=_programme_context,
+)
+cluster_detail = EntityPage(
+    "cluster", "agreements/cluster_detail.html", select_related=["state", "sector"]
+)
+sector_detail = EntityPage("sector", "agreements/sector_detail.html", more_context=_sector_context)
 
 
 def mou_csv(request):

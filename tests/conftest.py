@@ -263,3 +263,12 @@ def many_mous(db):
         for n, mou in enumerate(mous)
     )
     return mous
+
+
+@pytest.fixture
+def founding_articles(db):
+    """The registry as ``make run`` starts it: the states, the vocabulary and the five
+    founding articles' records."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "states", "vocabulary", "articles", verbosity=0)

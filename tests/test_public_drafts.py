@@ -118,19 +118,49 @@ def test_what_no_mou_names_keeps_its_page(client, draft):
     assert client.get(parent.get_absolute_url()).status_code == 200
 
 
-def test_the_filter_dropdowns_offer_only_what_a_published_mou_names(client, draft):
+KINDS = {"party": Party, "programme": Programme, "sector": Sector, "cluster": Cluster}
+
+
+@pytest.fixture
+def curated(draft, amazon):
+    """Beside the draft's names: a parent company, a programme, a sector and a cluster
+    that no MoU names. Curated, not drafted, so public."""
+    parent = Party.objects.create(name="Amazon Parent", kind="company")
+    amazon.parent = parent
+    amazon.save()
+    Programme.objects.create(name="Curated programme", owner=parent)
+    Sector.objects.create(name="Curated sector")
+    Cluster.objects.create(place="Curatedpur", state=draft.states.get())
+
+
+def test_the_public_rule_is_the_same_for_pages_dropdowns_and_the_sitemap(client, curated):
+    """``public()`` is the one definition; every public output agrees with it."""
     form = client.get("/mous/").context["filter"].form
-    offered = {
-        name: [label for _value, label in form.fields[name].choices][1:]
-        for name in ("party", "programme", "sector", "cluster")
+    sitemap = client.get("/sitemap.xml").content.decode()
+    for name, model in KINDS.items():
+        public = set(model.objects.public())
+        assert public, name
+        assert public < set(model.objects.all()), name
+        offered = {value for value, _label in form.fields[name].choices if value}
+        assert offered == {obj.slug for obj in public}, name
+        for obj in model.objects.all():
+            status = client.get(obj.get_absolute_url()).status_code
+            in_sitemap = f"http://testserver{obj.get_absolute_url()}<" in sitemap
+            assert (status == 200) == in_sitemap == (obj in public), (name, obj)
+
+
+def test_the_public_rule_hides_only_what_only_drafts_name(curated):
+    hidden = {
+        name: sorted(str(obj) for obj in model.objects.exclude(pk__in=model.objects.public()))
+        for name, model in KINDS.items()
     }
-    assert offered == {
-        "party": ["Amazon India", "Industries and Mines Department, Government of Gujarat"],
-        "programme": ["Amazon Global Selling"],
-        "sector": ["Handloom"],
-        "cluster": [],
+    assert hidden == {
+        "party": ["Draftonly Traders"],
+        "programme": ["Draft programme"],
+        "sector": ["Draft sector"],
+        "cluster": ["Draftpur"],
     }
-    assert "Assam" in [label for _value, label in form.fields["state"].choices]
+    assert "Amazon Parent" in {str(party) for party in Party.objects.public()}
 
 
 @pytest.mark.parametrize("name", ["party", "programme", "sector", "cluster"])

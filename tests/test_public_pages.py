@@ -88,8 +88,24 @@ def test_the_date_shows_only_the_precision_the_source_gives(client, make_mou, am
         signed_on_precision=Precision.DAY,
     )
     unknown = make_mou("Unknown", parties=[amazon], states=[gujarat], signed_on=None)
-    assert "7 November 2019" in client.get(day.get_absolute_url()).content.decode()
-    assert "date not reported" in client.get(unknown.get_absolute_url()).content.decode()
+    assert "Signed 7 November 2019" in client.get(day.get_absolute_url()).content.decode()
+    assert "Date not reported" in client.get(unknown.get_absolute_url()).content.decode()
+
+
+def test_an_announcement_date_is_never_shown_as_a_signing_date(client, make_mou, amazon, gujarat):
+    announced = make_mou(
+        "Announced",
+        parties=[amazon],
+        states=[gujarat],
+        signed_on=datetime.date(2019, 11, 7),
+        signed_on_precision=Precision.DAY,
+        date_kind=Mou.DateKind.ANNOUNCED,
+    )
+    expected = "Announced 7 November 2019; signing date not reported"
+    for url in [announced.get_absolute_url(), "/mous/", "/mous/feed.atom", "/mous/export.json"]:
+        text = client.get(url).getvalue().decode()
+        assert expected in text, url
+        assert "Signed: 7 November 2019" not in text and "Signed 7 November" not in text, url
 
 
 def test_the_detail_page_offers_a_citation(client, gujarat_mou, settings):
@@ -178,8 +194,11 @@ def test_unknown_slugs_give_the_styled_404(client, settings, url, db):
     assert "css/site.css" in response.content.decode()
 
 
-def test_an_error_in_a_view_gives_the_styled_500(settings, monkeypatch, db):
+def test_an_error_in_a_view_gives_the_styled_500_under_the_registrys_own_name(
+    settings, monkeypatch, db
+):
     settings.DEBUG = False
+    settings.REGISTRY_NAME = "Karigar MoU Watch"
 
     def broken(request):
         raise RuntimeError("the view broke")
@@ -188,8 +207,10 @@ def test_an_error_in_a_view_gives_the_styled_500(settings, monkeypatch, db):
     monkeypatch.setattr(pattern, "callback", broken)
     response = Client(raise_request_exception=False).get("/robots.txt")
     assert response.status_code == 500
-    assert "Something went wrong" in response.content.decode()
-    assert "css/site.css" in response.content.decode()
+    html = response.content.decode()
+    assert "Something went wrong" in html
+    assert "css/site.css" in html
+    assert "Karigar MoU Watch" in html and "MoU Registry" not in html
 
 
 def test_every_page_has_its_own_title_and_description(client, rich_mou, gujarat):

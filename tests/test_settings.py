@@ -48,6 +48,17 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
+def test_a_misspelt_yes_or_no_setting_stops_the_site_instead_of_meaning_no():
+    result = manage("check", DJANGO_DEBUG="ture")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='ture' is not understood" in result.stderr
+
+
+def test_yes_or_no_settings_accept_the_usual_words():
+    for word in ["1", "true", "Yes", "on"]:
+        assert manage("check", DJANGO_DEBUG=word).returncode == 0, word
+
+
 @pytest.mark.django_db
 def test_bootstrap_loads_the_articles_once_and_makes_one_login(settings, capsys):
     settings.DEBUG = True

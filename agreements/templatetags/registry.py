@@ -1,11 +1,12 @@
-"""Template helpers for the public pages: Indian numbers, the SVG bar chart, admin links."""
+"""Template helpers for the public pages: Indian numbers, lists of links, the SVG bar chart,
+admin links."""
 
 from django import template
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from ..formats import indian_number
 
@@ -13,6 +14,15 @@ register = template.Library()
 
 
 register.filter(indian_number)
+
+
+@register.simple_tag
+def links(objects, separator=", "):
+    """Each object as a link to its page, joined: how every list of states, parties,
+    programmes, sectors or clusters is written. Names are escaped."""
+    return format_html_join(
+        separator, '<a href="{}">{}</a>', ((obj.get_absolute_url(), obj) for obj in objects)
+    )
 
 
 @register.simple_tag(takes_context=True)
