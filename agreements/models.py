@@ -361,7 +361,8 @@ class MouQuerySet(models.QuerySet):
         return Exists(self.filter(**{relation: OuterRef("pk")}))
 
     def for_detail(self):
-        """Everything the detail page shows, in a fixed 12 queries."""
+        """Everything the detail page shows: one query per prefetched relation, whatever
+        the number of facts (the tests pin the page's total)."""
         return (
             self.for_list()
             .prefetch_related(
@@ -472,9 +473,9 @@ class MouQuerySet(models.QuerySet):
     def overview(self):
         """The home page's headline counts and chart rows, as plain cacheable data.
 
-        Seven aggregate queries over the whole registry (about 150 ms at 20,000 MoUs
-        on SQLite), so the home page caches the result under ``version()``. Each
-        ranking comes from ``ranked()``.
+        Aggregates over the whole registry, the slowest part of the home page at scale
+        (``benchmarks/pages.py``), so the home page caches the result under ``version()``.
+        Each ranking comes from ``ranked()``.
         """
         published_in = Exists(self.filter(pk=OuterRef("mou_id")))
         companies = list(self.ranked(Party.objects.filter(kind=Party.Kind.COMPANY)))

@@ -45,7 +45,7 @@ def home(request):
     """Counts, the two charts, the latest MoUs and the entry points.
 
     The counts and charts aggregate the whole registry, so they are cached until an
-    MoU changes (see ``MouQuerySet.version()``): 6 queries when cached, 13 when not.
+    MoU changes (see ``MouQuerySet.version()``).
     """
     mous = Mou.objects.published()
     overview = cache.get_or_set(
@@ -65,7 +65,8 @@ def home(request):
 
 
 def mou_list(request):
-    """The filtered, ordered, paginated list: 10 queries, plus one per chosen filter object."""
+    """The filtered, ordered, paginated list: a fixed number of queries, plus one per
+    chosen filter object (to check it)."""
     filterset = filtered_mous(request)
     page, page_note = paginate(request, filterset.qs.for_list())
     context = {"filter": filterset, "page": page, "page_note": page_note}
@@ -73,9 +74,8 @@ def mou_list(request):
 
 
 def mou_detail(request, slug):
-    """One MoU with everything it holds and its related MoUs: 17 queries
-    (``for_detail()`` plus the related list's ``for_list()``). Editors and Viewers may
-    preview drafts (see ``may_preview``)."""
+    """One MoU with everything it holds and its related MoUs (``for_detail()`` plus the
+    related list's ``for_list()``). Editors and Viewers may preview drafts."""
     mou = get_object_or_404(Mou.objects.visible_to(request.user).for_detail(), slug=slug)
     related = Mou.objects.published().related_to(mou).for_list()[:6]
     return render(
