@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
+from agreements.formats import format_partial_date
 from agreements.models import (
     Commitment,
     Mou,
@@ -14,7 +15,6 @@ from agreements.models import (
     Precision,
     ReportedFigure,
     State,
-    format_partial_date,
 )
 
 
@@ -141,3 +141,58 @@ def test_publication_is_stamped_once_and_kept(make_mou, amazon, flipkart, gujara
     draft.published = True
     draft.save()
     assert draft.published_at == first
+
+
+@pytest.mark.parametrize("status", [Mou.Status.ACTIVE, Mou.Status.EXPIRED, Mou.Status.TERMINATED])
+def test_an_mou_status_beyond_the_signing_report_needs_its_own_source(gujarat_mou, status):
+    gujarat_mou.status = status
+    with pytest.raises(ValidationError) as refused:
+        gujarat_mou.full_clean()
+    assert "name the source that reports it" in str(refused.value.message_dict["status_source"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        gujarat_mou.save()
+
+
+def test_an_mou_status_with_its_own_source_is_accepted(gujarat_mou, article):
+    gujarat_mou.status = Mou.Status.ACTIVE
+    gujarat_mou.status_source = article
+    gujarat_mou.full_clean()
+    gujarat_mou.save()
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Commitment.Status.IN_PROGRESS, Commitment.Status.FULFILLED, Commitment.Status.LAPSED],
+)
+def test_a_commitments_progress_needs_its_own_source(gujarat_mou, article, status):
+    commitment = Commitment(mou=gujarat_mou, description="Train", source=article, status=status)
+    with pytest.raises(ValidationError) as refused:
+        commitment.full_clean()
+    assert "status_source" in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        commitment.save()
+    commitment.status_source = article
+    commitment.full_clean()
+
+
+def test_pledged_and_unknown_need_no_source_of_their_own(gujarat_mou, article):
+    for status in [Commitment.Status.PLEDGED, Commitment.Status.UNKNOWN]:
+        Commitment(mou=gujarat_mou, description="Train", source=article, status=status).full_clean()
+    for status in [Mou.Status.ANNOUNCED, Mou.Status.REPORTED, Mou.Status.SIGNED]:
+        gujarat_mou.status = status
+        gujarat_mou.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (Mou.DateKind.SIGNED, "Signed September 2021"),
+        (Mou.DateKind.ANNOUNCED, "Announced September 2021; signing date not reported"),
+        (Mou.DateKind.REPORTED, "First reported September 2021; signing date not reported"),
+    ],
+)
+def test_a_date_says_whether_it_is_the_signing_or_its_report(gujarat_mou, kind, expected):
+    gujarat_mou.date_kind = kind
+    assert gujarat_mou.date_display == expected
+    gujarat_mou.signed_on, gujarat_mou.signed_on_precision = None, Precision.UNKNOWN
+    assert gujarat_mou.date_display == "Date not reported"

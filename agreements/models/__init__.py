@@ -1,0 +1,72 @@
+"""
+The registry's data model.
+
+An MoU (``Mou``) joins two or more organisations (``Party``) in one or more
+states (``State``), may run under marketplace or government programmes
+(``Programme``), covers sectors (``Sector``) and product clusters
+(``Cluster``), and carries what each side undertakes (``Commitment``). Every
+MoU, commitment, figure and reaction names the article it comes from
+(``Source``): the registry records what was reported, and leaves unknown
+what was not.
+
+The models live in modules by what they hold: ``entities`` (what MoUs name),
+``mous``, ``facts`` (what the sources report about an MoU) and ``records``.
+"""
+
+from .entities import (
+    Beneficiary,
+    Cluster,
+    Party,
+    Precision,
+    Programme,
+    PublicQuerySet,
+    Sector,
+    SluggedModel,
+    Source,
+    State,
+    may_preview,
+    publication_time,
+    unique_slug,
+)
+from .facts import (
+    Attendee,
+    Benefit,
+    Commitment,
+    CommitmentStatus,
+    MouStatus,
+    Reaction,
+    ReportedFigure,
+    SourcedModel,
+    require_status_source,
+)
+from .mous import Mou, MouParty, MouQuerySet
+from .records import ImportRecord
+
+__all__ = [
+    "Attendee",
+    "Beneficiary",
+    "Benefit",
+    "Cluster",
+    "Commitment",
+    "CommitmentStatus",
+    "ImportRecord",
+    "Mou",
+    "MouParty",
+    "MouQuerySet",
+    "MouStatus",
+    "Party",
+    "Precision",
+    "Programme",
+    "PublicQuerySet",
+    "Reaction",
+    "ReportedFigure",
+    "Sector",
+    "SluggedModel",
+    "Source",
+    "SourcedModel",
+    "State",
+    "may_preview",
+    "publication_time",
+    "require_status_source",
+    "unique_slug",
+]

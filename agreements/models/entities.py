@@ -1,0 +1,304 @@
+"""What MoUs name: states, parties, programmes, sectors, beneficiary groups, clusters and
+the sources that report them, with the one rule of what the public may see of them."""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..formats import format_partial_date
+
+
+class Precision(models.TextChoices):
+    """How much of a date the source actually gives."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Not reported"
+
+
+def unique_slug(instance, text, max_length=80):
+    """A slug for ``text`` that no other row of the instance's model uses yet.
+
+    Costs one query per collision; only called when a slug is left blank.
+    """
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    while others.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return slug
+
+
+def publication_time(mou, now=None):
+    """When ``mou`` was first published: kept once set, stamped on first publication.
+
+    Shared by ``Mou.save()`` and the bulk import, which bypasses ``save()``.
+    """
+    if mou.published and mou.published_at is None:
+        return now or timezone.now()
+    return mou.published_at
+
+
+def may_preview(user):
+    """Whether ``user`` may see drafts: staff with the view permission on MoUs (Editors,
+    Viewers), not staff as such. The permission check is cached on the user for the
+    request; an anonymous user costs no query."""
+    return user.has_perm("agreements.view_mou")
+
+
+class PublicQuerySet(models.QuerySet):
+    """What the public may see of the things MoUs name: parties, programmes, sectors and
+    clusters. The one definition used by every page, filter, sitemap, feed and export."""
+
+    def public(self):
+        """Those a published MoU names, and those no MoU names at all (a parent company,
+        a body that only reacted: curated, not drafted). Hidden: those only drafts name.
+        A subquery per row, so no extra query."""
+        mous = apps.get_model("agreements", "Mou").objects
+        return self.filter(mous.published().naming(self.model) | ~mous.naming(self.model))
+
+    def visible_to(self, user):
+        """``public()``, except that staff who may preview drafts (``may_preview``) see all."""
+        return self.all() if may_preview(user) else self.public()
+
+
+class StateQuerySet(PublicQuerySet):
+    def public(self):
+        """Every state and union territory, whatever its MoUs: a zero is news too."""
+        return self.all()
+
+
+class SluggedModel(models.Model):
+    """A model with a unique public slug, filled in from its name on first save."""
+
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def slug_source(self):
+        return str(self)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.slug_source())
+        super().save(*args, **kwargs)
+
+
+class State(SluggedModel):
+    """A state or union territory of India, as ISO 3166-2:IN lists it."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        UNION_TERRITORY = "ut", "Union territory"
+
+    name = models.CharField(max_length=100, unique=True)
+    code = models.CharField(
+        max_length=2,
+        unique=True,
+        help_text="ISO 3166-2:IN subdivision code without the IN- prefix, e.g. GJ.",
+    )
+    former_codes = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Codes used before the latest ISO revision, comma-separated (OR for Odisha).",
+    )
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+
+    objects = StateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="state_code_two_capitals"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("agreements:state_detail", args=[self.slug])
+
+    @property
+    def iso_code(self):
+        return f"IN-{self.code}"
+
+
+class Party(SluggedModel):
+    """An organisation that signs, implements or responds to MoUs."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Marketplace or company"
+        STATE_GOVERNMENT = "state_government", "State government"
+        UT_ADMINISTRATION = "ut_administration", "Union territory administration"
+        DEPARTMENT = "department", "Government department or agency"
+        STATE_CORPORATION = "state_corporation", "State corporation"
+        COOPERATIVE = "cooperative", "Cooperative federation"
+        STATUTORY_BOARD = "statutory_board", "Statutory board"
+        TRADE_BODY = "trade_body", "Trade body"
+        NGO = "ngo", "NGO"
+        UNCLASSIFIED = "unclassified", "Unclassified"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="Acronym or short name, e.g. HIMCRAFTS."
+    )
+    other_names = models.TextField(
+        blank=True, help_text="Other names the organisation is known by, one per line."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNCLASSIFIED)
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="parties"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The organisation this one belongs to (HIMCRAFTS to the Government of "
+        "Himachal Pradesh).",
+    )
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("agreements:party_detail", args=[self.slug])
+
+    @property
+    def aliases(self):
+        """Every name the party answers to, for matching imported names."""
+        names = [self.name, self.short_name, *self.other_names.splitlines()]
+        return [name.strip() for name in names if name.strip()]
+
+
+class Programme(SluggedModel):
+    """A marketplace or government programme MoUs are signed under."""
+
+    name = models.CharField(max_length=150, unique=True)
+    owner = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="programmes"
+    )
+    description = models.TextField(blank=True)
+    launched_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty when the sources do not say."
+    )
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("agreements:programme_detail", args=[self.slug])
+
+
+class Sector(SluggedModel):
+    """An entry of the controlled vocabulary of sectors; staff curate it, imports do not."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("agreements:sector_detail", args=[self.slug])
+
+
+class Beneficiary(models.Model):
+    """A group an MoU means to help: artisans, weavers, MSMEs, ..."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "beneficiaries"
+
+    def __str__(self):
+        return self.name
+
+
+class Cluster(SluggedModel):
+    """A place known for a product: Moradabad brassware, Bhadohi carpets, Baddi."""
+
+    place = models.CharField(max_length=100)
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="clusters")
+    product = models.CharField(
+        max_length=150, blank=True, help_text="Leave empty when the source names only the place."
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="clusters"
+    )
+    gi_tag = models.BooleanField(
+        "GI tag", default=False, help_text="Tick only when a source says the product is GI-tagged."
+    )
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["place", "product"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "place", "product"], name="unique_cluster_per_state"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.place}: {self.product}" if self.product else self.place
+
+    def get_absolute_url(self):
+        return reverse("agreements:cluster_detail", args=[self.slug])
+
+
+class Source(models.Model):
+    """A published article that reports one or more MoUs."""
+
+    title = models.CharField(
+        max_length=300,
+        help_text="The article's headline; a title in [square brackets] is the registry's own "
+        "description of an untitled article.",
+    )
+    publisher = models.CharField(max_length=150, blank=True)
+    author = models.CharField(max_length=150, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="Where the registry's copy is, what is missing.")
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [models.Index(fields=["url"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def published_on_display(self):
+        precision = Precision.UNKNOWN if self.published_on is None else Precision.DAY
+        return format_partial_date(self.published_on, precision)

@@ -1,0 +1,327 @@
+"""The facts an MoU's sources report, each naming its source: commitments, figures,
+reactions, people present and programme benefits."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from ..formats import format_partial_date, indian_number
+from .entities import Party, Precision, Programme, Sector, Source, State
+
+
+class MouStatus(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    REPORTED = "reported", "Tie-up reported"
+    SIGNED = "signed", "Signed"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+
+    @classmethod
+    def from_signing(cls):
+        """What a report of the signing itself can say. Anything later (in force, expired,
+        ended) is news of its own and needs a source of its own."""
+        return [cls.ANNOUNCED, cls.REPORTED, cls.SIGNED]
+
+
+class CommitmentStatus(models.TextChoices):
+    PLEDGED = "pledged", "Pledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    FULFILLED = "fulfilled", "Fulfilled"
+    LAPSED = "lapsed", "Lapsed"
+    UNKNOWN = "unknown", "Unknown"
+
+    @classmethod
+    def from_signing(cls):
+        """What a report of the signing can say of a promise: that it was made, or nothing
+        about its progress. Progress is news of its own and needs a source of its own."""
+        return [cls.PLEDGED, cls.UNKNOWN]
+
+
+class SourcedModel(models.Model):
+    """A fact taken from an article: it names the article and may quote it."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    quote = models.TextField(blank=True, help_text="A short quote from the source.")
+
+    class Meta:
+        abstract = True
+
+
+def require_status_source(fact):
+    """The rule shared by MoUs and commitments: a status beyond what a report of the
+    signing can say (``Status.from_signing()``) names the source that reports it."""
+    if fact.status not in fact.Status.from_signing() and fact.status_source_id is None:
+        raise ValidationError(
+            {
+                "status_source": f"“{fact.get_status_display()}” is more than a report of the "
+                "signing can say: name the source that reports it."
+            }
+        )
+
+
+class Commitment(SourcedModel):
+    """What a party undertakes under an MoU."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", "Training"
+        ONBOARDING = "onboarding", "Onboarding"
+        CATALOGUING = "cataloguing", "Cataloguing"
+        MARKETING = "marketing", "Marketing or promotion"
+        ACCOUNT_MANAGEMENT = "account_management", "Account management"
+        LOGISTICS = "logistics", "Logistics or warehousing"
+        FEE_WAIVER = "fee_waiver", "Fee or commission waiver"
+        SUPPLY = "supply", "Supplier linkage"
+        OTHER = "other", "Other"
+
+    Status = CommitmentStatus
+
+    mou = models.ForeignKey("Mou", on_delete=models.CASCADE, related_name="commitments")
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField()
+    target_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    target_unit = models.CharField(max_length=100, blank=True, help_text="E.g. MSME sellers.")
+    period = models.CharField(max_length=100, blank=True, help_text="E.g. the first six months.")
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PLEDGED,
+        help_text="Pledged, or Unknown when the source says nothing of its progress. In "
+        "progress, fulfilled and lapsed need a source of their own.",
+    )
+    status_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The source that reports an in-progress, fulfilled or lapsed status.",
+    )
+
+    class Meta:
+        ordering = ["mou", "pk"]
+        indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | ~Q(target_unit=""),
+                name="commitment_target_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CommitmentStatus.from_signing())
+                | Q(status_source__isnull=False),
+                name="commitment_later_status_has_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.description[:60]}"
+
+    @property
+    def target_display(self):
+        """The target as "300 MSME sellers", grouped the Indian way; empty when none is given."""
+        if self.target_value is None:
+            return ""
+        return f"{indian_number(self.target_value)} {self.target_unit}"
+
+    def clean(self):
+        require_status_source(self)
+        if self.target_value is not None and not self.target_unit:
+            raise ValidationError({"target_unit": "A target needs a unit."})
+
+
+class ReportedFigureQuerySet(models.QuerySet):
+    def public(self):
+        """Figures the public may see: none that a draft MoU holds."""
+        return self.filter(Q(mou=None) | Q(mou__published=True))
+
+    def about(self, obj):
+        """The public figures about ``obj`` (a party, programme, state or sector), newest
+        first, for its page: one query with their sources."""
+        field = type(obj)._meta.model_name  # "party", "programme", "state", "sector"
+        return (
+            self.public()
+            .filter(**{field: obj})
+            .select_related("party", "programme", "state", "sector", "source")
+            .order_by(models.F("as_of").desc(nulls_last=True), "pk")
+        )
+
+
+class ReportedFigure(SourcedModel):
+    """A number a source reports about a party, programme, state or sector.
+
+    Most figures in a report of an MoU describe the marketplace, the state or the
+    programme, not the MoU: they are stored without an MoU, and an MoU's page shows the
+    ones its own sources give about its parties, states, programmes and sectors as
+    context (``Mou.context_figures()``). Only a figure about the MoU itself names it.
+    """
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", "Exactly"
+        ABOUT = "about", "About"
+        OVER = "over", "Over"
+        UP_TO = "up_to", "Up to"
+
+    mou = models.ForeignKey(
+        "Mou",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        help_text="Only for a figure about this MoU itself (the districts it covers). Leave "
+        "empty for a figure about a company, programme, state or sector, even when an MoU's "
+        "report gives it: the MoU's page shows it as context.",
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    description = models.CharField(max_length=300, help_text="What is counted.")
+    qualifier = models.CharField(max_length=6, choices=Qualifier.choices, blank=True)
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    unit = models.CharField(max_length=50, help_text="E.g. sellers, USD, artisans.")
+    value_as_written = models.CharField(
+        max_length=60, blank=True, help_text="The figure as the source writes it: 7.50 lakh."
+    )
+    as_of = models.DateField(null=True, blank=True)
+    as_of_precision = models.CharField(
+        max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+
+    objects = ReportedFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party__isnull=False)
+                | Q(programme__isnull=False)
+                | Q(state__isnull=False)
+                | Q(sector__isnull=False),
+                name="figure_has_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_value} {self.description}"
+
+    def clean(self):
+        if not (self.party_id or self.programme_id or self.state_id or self.sector_id):
+            raise ValidationError(
+                "Say what the figure is about: a party, programme, state or sector."
+            )
+
+    @property
+    def display_value(self):
+        """ "over 7.50 lakh" as the source writes it, else the value grouped the Indian way
+        with its unit ("about 2,50,000 sellers")."""
+        number = self.value_as_written or f"{indian_number(self.value)} {self.unit}"
+        qualifier = self.get_qualifier_display().lower() if self.qualifier else ""
+        return f"{qualifier} {number}".strip()
+
+    @property
+    def subject(self):
+        """What the figure is about, for its link: the party, else the programme, state
+        or sector."""
+        return self.party or self.programme or self.state or self.sector
+
+    @property
+    def as_of_display(self):
+        return format_partial_date(self.as_of, self.as_of_precision)
+
+
+class Reaction(SourcedModel):
+    """A public response to an MoU: a party's or a person's statement, with its stance."""
+
+    class Stance(models.TextChoices):
+        SUPPORT = "support", "Support"
+        NEUTRAL = "neutral", "Neutral"
+        CONCERN = "concern", "Concern"
+        OPPOSITION = "opposition", "Opposition"
+
+    mou = models.ForeignKey("Mou", on_delete=models.CASCADE, related_name="reactions")
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="reactions"
+    )
+    speaker = models.CharField(max_length=200, blank=True, help_text="Who spoke, if a person.")
+    speaker_title = models.CharField(max_length=200, blank=True)
+
+    class Speech(models.TextChoices):
+        DIRECT = "direct", "Quoted in their own words"
+        REPORTED = "reported", "Reported speech (the source's words)"
+
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    summary = models.TextField()
+    speech = models.CharField(
+        max_length=8,
+        choices=Speech.choices,
+        default=Speech.DIRECT,
+        help_text="Reported speech (“X said that ...”) is shown as the source's words, never "
+        "as the speaker's.",
+    )
+    announced_actions = models.TextField(
+        blank=True, help_text="What they said they would do, one action per line."
+    )
+
+    class Meta:
+        ordering = ["mou", "pk"]
+
+    def __str__(self):
+        who = self.speaker or self.party or "Unnamed"
+        return f"{who}: {self.get_stance_display()}"
+
+    @property
+    def speaker_display(self):
+        """Who spoke, as "Amit Agarwal, SVP and Country Manager, Amazon India"; empty for a
+        party's statement."""
+        return ", ".join(part for part in (self.speaker, self.speaker_title) if part)
+
+    @property
+    def actions(self):
+        return [line.strip() for line in self.announced_actions.splitlines() if line.strip()]
+
+
+class Attendee(SourcedModel):
+    """Someone the source says was present at the signing."""
+
+    mou = models.ForeignKey("Mou", on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["mou", "pk"]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+
+class Benefit(SourcedModel):
+    """What a programme offers everyone under it (a commission waiver, incubation
+    support), as opposed to what one MoU commits to; MoU pages under the programme show
+    its benefits as context."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="benefits")
+    kind = models.CharField(
+        max_length=20, choices=Commitment.Kind.choices, default=Commitment.Kind.OTHER
+    )
+    description = models.TextField()
+    period = models.CharField(max_length=100, blank=True, help_text="E.g. the first six months.")
+
+    class Meta:
+        ordering = ["programme", "pk"]
+
+    def __str__(self):
+        return f"{self.programme}: {self.description[:60]}"

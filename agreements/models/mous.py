@@ -1,0 +1,508 @@
+"""The MoU itself, its parties and the page-shaped querysets every public page uses."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from ..formats import format_partial_date
+from .entities import (
+    Beneficiary,
+    Cluster,
+    Party,
+    Precision,
+    Programme,
+    Sector,
+    SluggedModel,
+    Source,
+    State,
+    may_preview,
+    publication_time,
+)
+from .facts import (
+    Attendee,
+    Benefit,
+    Commitment,
+    MouStatus,
+    Reaction,
+    ReportedFigure,
+    require_status_source,
+)
+
+
+class MouQuerySet(models.QuerySet):
+    """Page-shaped querysets: each says which related rows it loads, so pages stay at
+    a fixed number of queries whatever the number of MoUs."""
+
+    # MoUs per chunk of a download (``in_chunks()``).
+    CHUNK_SIZE = 500
+
+    def published(self):
+        """The MoUs the public may see."""
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        """``published()``, except that staff who may preview drafts see them too."""
+        return self.all() if may_preview(user) else self.published()
+
+    def with_party_links(self):
+        """Each MoU's parties in their order, as ``mou.party_links`` (``MouParty`` rows with
+        their party): one query. The pages, the JSON and the CSV all read this list."""
+        return self.prefetch_related(
+            Prefetch(
+                "mouparty_set",
+                queryset=MouParty.objects.select_related("party").order_by("order", "pk"),
+                to_attr="party_links",
+            )
+        )
+
+    def for_list(self):
+        """What a row of the public list shows: one query for the MoUs, plus one per
+        prefetched relation (states, parties, programmes, sectors)."""
+        return self.with_party_links().prefetch_related("states", "programmes", "sectors")
+
+    def in_chunks(self):
+        """Iterate ``CHUNK_SIZE`` MoUs at a time, prefetching per chunk, for downloads
+        of any size: one query for the MoUs (read in chunks, never all held at once), then
+        one per prefetched relation per chunk, each with at most a chunk of ids (one
+        ``IN (...)`` of every id failed past SQLite's 32,766 variables)."""
+        return self.iterator(chunk_size=self.CHUNK_SIZE)
+
+    def naming(self, model):
+        """An ``Exists`` to filter ``model`` (``Party``, ``Programme``, ``Sector`` or ``Cluster``)
+        by: true for a row one of these MoUs names. A subquery, so no extra query."""
+        relation = model._meta.get_field("mous").field.name  # "parties", "programmes", ...
+        return Exists(self.filter(**{relation: OuterRef("pk")}))
+
+    def for_detail(self):
+        """Everything the detail page shows: one query per prefetched relation, whatever
+        the number of facts (the tests pin the page's total)."""
+        return (
+            self.for_list()
+            .prefetch_related(
+                Prefetch("clusters", queryset=Cluster.objects.select_related("state", "sector")),
+                "beneficiaries",
+                "sources",
+                Prefetch(
+                    "commitments",
+                    queryset=Commitment.objects.select_related("party", "source", "status_source"),
+                    to_attr="commitment_list",
+                ),
+                Prefetch(
+                    "figures",
+                    queryset=ReportedFigure.objects.select_related(
+                        "party", "programme", "state", "sector", "source"
+                    ),
+                    to_attr="figure_list",
+                ),
+                Prefetch(
+                    "reactions",
+                    queryset=Reaction.objects.select_related("party", "source"),
+                    to_attr="reaction_list",
+                ),
+                Prefetch(
+                    "attendees",
+                    queryset=Attendee.objects.select_related("party", "source"),
+                    to_attr="attendee_list",
+                ),
+                Prefetch("programmes__benefits", queryset=Benefit.objects.select_related("source")),
+            )
+            .select_related("status_source", "created_by_import", "last_import")
+        )
+
+    def search(self, text):
+        """Free-text search across titles, summaries, parties (any of their names),
+        clusters and commitments.
+
+        Each related table is searched in its own ``pk__in`` subquery rather than
+        joined, so no ``distinct()`` is needed and the cost stays linear: joining
+        parties, clusters and commitments multiplied the rows (and, per extra word,
+        multiplied them again) before a DISTINCT over every column.
+        """
+        query = self
+        for word in text.split():
+            parties = Party.objects.filter(
+                Q(name__icontains=word)
+                | Q(short_name__icontains=word)
+                | Q(other_names__icontains=word)
+            )
+            clusters = Cluster.objects.filter(Q(place__icontains=word) | Q(product__icontains=word))
+            query = query.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(objectives__icontains=word)
+                | Q(pk__in=MouParty.objects.filter(party__in=parties).values("mou"))
+                | Q(pk__in=Mou.clusters.through.objects.filter(cluster__in=clusters).values("mou"))
+                | Q(pk__in=Commitment.objects.filter(description__icontains=word).values("mou"))
+            )
+        return query
+
+    def per_year(self):
+        """``{"year": ..., "count": ...}`` rows, oldest first, for MoUs whose year is known.
+
+        One grouped query; MoUs with an unreported date are left out, not guessed.
+        """
+        return (
+            self.exclude(signed_on=None)
+            .annotate(year=ExtractYear("signed_on"))
+            .values("year")
+            .annotate(count=models.Count("pk", distinct=True))
+            .order_by("year")
+        )
+
+    def counted(self, queryset):
+        """Every row of ``queryset`` (states, parties, clusters, ...), annotated
+        ``mou_count`` with how many of these MoUs name it, zeros included.
+
+        One query (the MoUs are a subquery); call it on ``published()`` to keep drafts
+        out of public counts.
+        """
+        return queryset.annotate(
+            mou_count=models.Count("mous", filter=Q(mous__in=self.values("pk")), distinct=True)
+        )
+
+    def ranked(self, queryset):
+        """The rows of ``queryset`` these MoUs name, annotated ``mou_count``, most first.
+
+        Filtering through the relation before counting along it makes the count see
+        only these MoUs, with no DISTINCT. One query.
+        """
+        return (
+            queryset.filter(mous__in=self.values("pk"))
+            .annotate(mou_count=models.Count("mous"))
+            .order_by("-mou_count", *queryset.model._meta.ordering)
+        )
+
+    def per_state(self):
+        """All 36 states and union territories with their counts: see ``counted()``."""
+        return self.counted(State.objects.all())
+
+    def version(self):
+        """A key that changes whenever these MoUs change (their number, or any save or
+        import, which bumps ``updated_at``): one aggregate query, for cache keys."""
+        stats = self.aggregate(count=models.Count("pk"), last=models.Max("updated_at"))
+        last = stats["last"].timestamp() if stats["last"] else 0
+        return f"{stats['count']}-{last}"
+
+    def overview(self):
+        """The home page's headline counts and chart rows, as plain cacheable data.
+
+        Aggregates over the whole registry, the slowest part of the home page at scale
+        (``benchmarks/pages.py``), so the home page caches the result under ``version()``.
+        Each ranking comes from ``ranked()``.
+        """
+        published_in = Exists(self.filter(pk=OuterRef("mou_id")))
+        companies = list(self.ranked(Party.objects.filter(kind=Party.Kind.COMPANY)))
+        return {
+            "counts": {
+                "mous": self.count(),
+                "states": Mou.states.through.objects.filter(published_in)
+                .values("state_id")
+                .distinct()
+                .count(),
+                "companies": len(companies),
+            },
+            "per_state": [state for state in self.per_state() if state.mou_count],
+            "per_year": list(self.per_year()),
+            "companies": companies[:12],
+            "programmes": list(self.ranked(Programme.objects.all())[:12]),
+            "sectors": list(self.ranked(Sector.objects.all())),
+        }
+
+    def related_to(self, mou):
+        """Other MoUs in one of ``mou``'s states or signed by one of its companies.
+
+        Reads ``mou.states`` and ``mou.party_links`` from the prefetch of ``for_list()``
+        or ``for_detail()``, so it costs no query beyond its own.
+        """
+        state_ids = [state.pk for state in mou.states.all()]
+        company_ids = [
+            link.party_id for link in mou.party_links if link.party.kind == Party.Kind.COMPANY
+        ]
+        return (
+            self.filter(Q(states__in=state_ids) | Q(parties__in=company_ids))
+            .exclude(pk=mou.pk)
+            .distinct()
+        )
+
+
+class Mou(SluggedModel):
+    """A memorandum of understanding, as the sources report it."""
+
+    Status = MouStatus
+
+    class DateKind(models.TextChoices):
+        SIGNED = "signed", "Signed"
+        ANNOUNCED = "announced", "Announced"
+        REPORTED = "reported", "First reported"
+
+    reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A stable identifier, used to update this MoU from a CSV import.",
+    )
+    title = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.SIGNED,
+        help_text="Announced: said to be coming. Tie-up reported: the source reports a tie-up "
+        "but not that a memorandum was signed. Active, expired and terminated need a source "
+        "of their own.",
+    )
+    status_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The source that reports an active, expired or terminated status.",
+    )
+    signed_on = models.DateField(
+        "date",
+        null=True,
+        blank=True,
+        help_text="The signing date, or the day the signing was announced or first reported "
+        "(say which below). For a month or a year, enter its first day and set the precision.",
+    )
+    date_kind = models.CharField(
+        "the date is when it was",
+        max_length=9,
+        choices=DateKind.choices,
+        default=DateKind.SIGNED,
+        help_text="Announced or first reported when the source gives only the day it reported "
+        "the signing, not the signing date itself.",
+    )
+    signed_on_precision = models.CharField(
+        "precision", max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+    signed_on_note = models.CharField(
+        "about the date",
+        max_length=300,
+        blank=True,
+        help_text="What the source says about the date, e.g. 'in February', no year given.",
+    )
+    place = models.CharField(max_length=150, blank=True, help_text="Where it was signed.")
+    occasion = models.CharField(
+        max_length=200, blank=True, help_text="E.g. the ODOP Summit; a virtual ceremony."
+    )
+    ends_on = models.DateField(null=True, blank=True)
+    duration = models.CharField(
+        max_length=100, blank=True, help_text="As reported, e.g. 'three years'."
+    )
+    summary = models.TextField(blank=True)
+    objectives = models.TextField(blank=True)
+    beneficiaries = models.ManyToManyField(Beneficiary, blank=True, related_name="mous")
+    parties = models.ManyToManyField(Party, through="MouParty", related_name="mous")
+    states = models.ManyToManyField(State, related_name="mous")
+    programmes = models.ManyToManyField(Programme, blank=True, related_name="mous")
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="mous")
+    clusters = models.ManyToManyField(Cluster, blank=True, related_name="mous")
+    sources = models.ManyToManyField(Source, related_name="mous")
+    published = models.BooleanField(
+        default=False, help_text="Only published MoUs appear on the public site."
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the MoU first appeared on the public site; orders the feeds.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by_import = models.ForeignKey(
+        "ImportRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_mous",
+        editable=False,
+    )
+    last_import = models.ForeignKey(
+        "ImportRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changed_mous",
+        editable=False,
+        help_text="The import that last changed this MoU.",
+    )
+
+    objects = MouQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "MoU"
+        verbose_name_plural = "MoUs"
+        ordering = [models.F("signed_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="unique_mou_reference"
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True, signed_on_precision=Precision.UNKNOWN)
+                | (Q(signed_on__isnull=False) & ~Q(signed_on_precision=Precision.UNKNOWN)),
+                name="mou_signed_on_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MouStatus.from_signing()) | Q(status_source__isnull=False),
+                name="mou_later_status_has_source",
+            ),
+        ]
+        indexes = [
+            # The public lists' default order, published MoUs only: lets SQLite read a
+            # page (even page 400) off the index instead of sorting every MoU. (SQLite
+            # puts NULLs last in a DESC index; it cannot store "NULLS LAST" itself.)
+            models.Index(
+                fields=["-signed_on", "title"],
+                condition=Q(published=True),
+                name="mou_public_order_idx",
+            ),
+            models.Index(fields=["status"]),
+            models.Index(fields=["-published_at"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def slug_source(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:mou_detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.published_at = publication_time(self)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        require_status_source(self)
+        unknown = self.signed_on_precision == Precision.UNKNOWN
+        if self.signed_on is None and not unknown:
+            raise ValidationError(
+                {"signed_on": "Enter the date, or set the precision to 'Not reported'."}
+            )
+        if self.signed_on is not None and unknown:
+            raise ValidationError({"signed_on_precision": "Say how precise the date is."})
+        if self.signed_on and self.signed_on_precision in (Precision.MONTH, Precision.YEAR):
+            # Store a month or a year as its first day, so sorting and filtering agree.
+            first = self.signed_on.replace(day=1)
+            if self.signed_on_precision == Precision.YEAR:
+                first = first.replace(month=1)
+            self.signed_on = first
+        if self.ends_on and self.signed_on and self.ends_on < self.signed_on:
+            raise ValidationError({"ends_on": "An MoU cannot end before it was signed."})
+
+    @property
+    def signed_on_display(self):
+        return format_partial_date(self.signed_on, self.signed_on_precision)
+
+    @property
+    def date_display(self):
+        """The date with what it is: "Signed 7 November 2019", or "Announced 7 November
+        2019; signing date not reported" when the source dates only its announcement."""
+        if self.signed_on is None or self.signed_on_precision == Precision.UNKNOWN:
+            return "Date not reported"
+        text = f"{self.get_date_kind_display()} {self.signed_on_display}"
+        if self.date_kind != self.DateKind.SIGNED:
+            text += "; signing date not reported"
+        return text
+
+    @property
+    def ordered_parties(self):
+        """The parties in their order; needs ``for_list()`` (``party_links``)."""
+        return [link.party for link in self.party_links]
+
+    @cached_property
+    def numbered_sources(self):
+        """The MoU's sources, numbered 1, 2, ... so each fact can point to its source.
+
+        Numbers the MoU's own sources first, then any other article a commitment,
+        figure, reaction or attendee cites, and sets ``number`` on every ``Source``
+        instance it meets (the facts' select_related copies included), so templates
+        print ``fact.source.number``. Needs ``for_detail()``: without its prefetches
+        this costs a query per relation.
+        """
+        facts = [
+            *self.commitment_list,
+            *self.figure_list,
+            *self.reaction_list,
+            *self.attendee_list,
+            *self.context_figures,
+            *self.programme_benefits,
+        ]
+        statuses = [self, *self.commitment_list]
+        sources = [
+            *self.sources.all(),
+            *(fact.source for fact in facts),
+            *(fact.status_source for fact in statuses if fact.status_source),
+        ]
+        numbers, ordered = {}, []
+        for source in sources:
+            if source.pk not in numbers:
+                numbers[source.pk] = len(ordered) + 1
+                ordered.append(source)
+            source.number = numbers[source.pk]
+        return ordered
+
+    @cached_property
+    def context_figures(self):
+        """The background the MoU's own sources give: their figures about its parties (and
+        the organisations those belong to), the parties that reacted to it, its states,
+        programmes and sectors, that are not about the MoU itself.
+
+        Needs ``for_detail()``; one query.
+        """
+        parties = {link.party_id for link in self.party_links}
+        parties |= {link.party.parent_id for link in self.party_links}
+        parties |= {reaction.party_id for reaction in self.reaction_list}
+        about = (
+            Q(party__in=parties - {None})
+            | Q(state__in=[state.pk for state in self.states.all()])
+            | Q(programme__in=[programme.pk for programme in self.programmes.all()])
+            | Q(sector__in=[sector.pk for sector in self.sectors.all()])
+        )
+        figures = ReportedFigure.objects.filter(
+            about, mou=None, source__in=[source.pk for source in self.sources.all()]
+        )
+        return list(figures.select_related("party", "programme", "state", "sector", "source"))
+
+    @property
+    def programme_benefits(self):
+        """What the MoU's programmes offer everyone under them; needs ``for_detail()``."""
+        return [b for programme in self.programmes.all() for b in programme.benefits.all()]
+
+
+# Django makes the link between an MoU and its sources; the admin lists each link by
+# its article (its inline loads the article with the link: no query per row).
+Mou.sources.through.__str__ = lambda link: str(link.source)
+
+
+class MouParty(models.Model):
+    """A party's place in an MoU: its role and who signed for it."""
+
+    class Role(models.TextChoices):
+        MARKETPLACE = "marketplace", "Marketplace"
+        GOVERNMENT = "government", "Government counterpart"
+        SIGNATORY_BODY = "signatory_body", "Signed on the government's behalf"
+        COUNTERPART = "counterpart", "Counterpart"
+        PARTNER = "partner", "Partner"
+
+    mou = models.ForeignKey(Mou, on_delete=models.CASCADE)
+    party = models.ForeignKey(Party, on_delete=models.PROTECT)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
+    signatory = models.CharField(max_length=150, blank=True, help_text="Who signed for it.")
+    signatory_title = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "party to the MoU"
+        verbose_name_plural = "parties to the MoU"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mou", "party"], name="unique_party_per_mou"),
+        ]
+
+    def __str__(self):
+        return f"{self.party} ({self.get_role_display()})"
