@@ -10,7 +10,8 @@ MoU, commitment, figure and reaction names the article it comes from
 what was not.
 
 The models live in modules by what they hold: ``entities`` (what MoUs name),
-``mous``, ``facts`` (what the sources report about an MoU) and ``records``.
+``mous``, ``facts`` (what the sources report about an MoU), ``followups`` (what
+happened since) and ``records``.
 """
 
 from .entities import (
@@ -39,6 +40,7 @@ from .facts import (
     SourcedModel,
     require_status_source,
 )
+from .followups import FollowUp, NewsCheck, refresh_derived
 from .mous import Mou, MouParty, MouQuerySet
 from .records import ImportRecord
 
@@ -49,11 +51,13 @@ __all__ = [
     "Cluster",
     "Commitment",
     "CommitmentStatus",
+    "FollowUp",
     "ImportRecord",
     "Mou",
     "MouParty",
     "MouQuerySet",
     "MouStatus",
+    "NewsCheck",
     "Party",
     "Precision",
     "Programme",
@@ -67,6 +71,7 @@ __all__ = [
     "State",
     "may_preview",
     "publication_time",
+    "refresh_derived",
     "require_status_source",
     "unique_slug",
 ]

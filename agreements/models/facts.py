@@ -4,6 +4,7 @@ reactions, people present and programme benefits."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from ..formats import format_partial_date, indian_number
 from .entities import Party, Precision, Programme, Sector, Source, State
@@ -85,6 +86,13 @@ class Commitment(SourcedModel):
     target_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     target_unit = models.CharField(max_length=100, blank=True, help_text="E.g. MSME sellers.")
     period = models.CharField(max_length=100, blank=True, help_text="E.g. the first six months.")
+    period_months = models.PositiveSmallIntegerField(
+        "period in months",
+        null=True,
+        blank=True,
+        help_text="Only when the source gives the period ('the first six months': 6). It "
+        "falls due that long after the MoU's date; unfulfilled by then, it is overdue.",
+    )
     status = models.CharField(
         max_length=12,
         choices=Status.choices,
@@ -100,10 +108,23 @@ class Commitment(SourcedModel):
         related_name="+",
         help_text="The source that reports an in-progress, fulfilled or lapsed status.",
     )
+    current_status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PLEDGED,
+        editable=False,
+        help_text="The status the latest dated follow-up reports, else the status above.",
+    )
+    due_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The end of its period, from the MoU's date (the last day it can mean).",
+    )
 
     class Meta:
         ordering = ["mou", "pk"]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["current_status"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True) | ~Q(target_unit=""),
@@ -118,6 +139,31 @@ class Commitment(SourcedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description[:60]}"
+
+    def save(self, *args, **kwargs):
+        from .followups import refresh_derived_of
+
+        super().save(*args, **kwargs)
+        refresh_derived_of(self.mou_id)
+
+    def computed_due_on(self):
+        """The last day its period can end on, from the MoU's date at its precision, or
+        None without a period or a date."""
+        from .followups import months_after, period_end
+
+        mou = self.mou
+        if self.period_months is None or mou.signed_on is None:
+            return None
+        return period_end(*months_after(mou.signed_on, mou.signed_on_precision, self.period_months))
+
+    @property
+    def is_overdue(self):
+        """Its period has ended and no follow-up reports it fulfilled."""
+        return (
+            self.due_on is not None
+            and self.due_on < timezone.localdate()
+            and self.current_status != self.Status.FULFILLED
+        )
 
     @property
     def target_display(self):

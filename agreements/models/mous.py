@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from ..formats import format_partial_date
@@ -30,6 +31,7 @@ from .facts import (
     ReportedFigure,
     require_status_source,
 )
+from .followups import months_after, no_news_cutoff, period_end, refresh_derived_of
 
 
 class MouQuerySet(models.QuerySet):
@@ -292,6 +294,26 @@ class Mou(SluggedModel):
     duration = models.CharField(
         max_length=100, blank=True, help_text="As reported, e.g. 'three years'."
     )
+    term_months = models.PositiveSmallIntegerField(
+        "term in months",
+        null=True,
+        blank=True,
+        help_text="Only when a source gives a term ('valid for three years': 36). The "
+        "expected end is computed from the date, at its precision.",
+    )
+    current_status = models.CharField(
+        max_length=12,
+        choices=MouStatus.choices,
+        default=MouStatus.SIGNED,
+        editable=False,
+        help_text="The status the latest dated follow-up reports, else the status above.",
+    )
+    last_news_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest of the date, the follow-ups and the checks for news.",
+    )
     summary = models.TextField(blank=True)
     objectives = models.TextField(blank=True)
     beneficiaries = models.ManyToManyField(Beneficiary, blank=True, related_name="mous")
@@ -375,6 +397,39 @@ class Mou(SluggedModel):
     def save(self, *args, **kwargs):
         self.published_at = publication_time(self)
         super().save(*args, **kwargs)
+        refresh_derived_of(self.pk)
+
+    @property
+    def expected_end(self):
+        """(date, precision) its term ends on, or None: computed from the recorded date at
+        its precision, only when a source gives a term."""
+        if self.term_months is None or self.signed_on is None:
+            return None
+        return months_after(self.signed_on, self.signed_on_precision, self.term_months)
+
+    @property
+    def lifecycle_note(self):
+        """ "Expired by its term in 2022 unless renewed", while no follow-up since the end
+        of its term says otherwise; empty otherwise. A term counted from an announcement
+        or a first report ends no later than that."""
+        end = self.expected_end
+        if end is None or self.current_status != self.status:
+            return ""
+        day, precision = end
+        if period_end(day, precision) >= timezone.localdate():
+            return f"Due to end by its term in {format_partial_date(day, precision)}"
+        latest = "at the latest " if self.date_kind != self.DateKind.SIGNED else ""
+        return (
+            f"Expired by its term {latest}in {format_partial_date(day, precision)} unless renewed"
+        )
+
+    @property
+    def no_news_since(self):
+        """The date of its last news when that is older than the no-news cutoff (see
+        ``followups.NO_NEWS_AFTER_MONTHS``); None while the record is fresh."""
+        if self.last_news_on is None or self.last_news_on < no_news_cutoff():
+            return self.last_news_on or True
+        return None
 
     def clean(self):
         require_status_source(self)

@@ -1,0 +1,266 @@
+"""What happened since the signing: dated, sourced follow-ups about an MoU or one of its
+commitments, and editors' checks that found no news.
+
+An MoU's and a commitment's current status is derived from them, never asserted: the
+latest dated follow-up that reports a status wins, else what the signing's report said.
+The derived values are kept on the MoU and the commitment (``current_status``,
+``last_news_on``, ``due_on``) by ``refresh_derived()``, which every write path calls, so
+lists can filter and count by them in SQL at any size.
+"""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.utils import timezone
+
+from ..formats import format_partial_date
+from .entities import Precision
+from .facts import CommitmentStatus, MouStatus, SourcedModel
+
+# An MoU with no follow-up or check for this long is marked "no news since".
+NO_NEWS_AFTER_MONTHS = 24
+
+
+def add_months(day, months):
+    """``day`` plus ``months`` calendar months, clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def period_end(day, precision):
+    """The last day a date given at ``precision`` can mean: 2021 → 31 December 2021."""
+    if precision == Precision.YEAR:
+        return day.replace(month=12, day=31)
+    if precision == Precision.MONTH:
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def no_news_cutoff(today=None):
+    """The day before which an MoU's last news makes it "no news since"."""
+    return add_months(today or timezone.localdate(), -NO_NEWS_AFTER_MONTHS)
+
+
+class FollowUp(SourcedModel):
+    """Something a source reported after the signing, about the MoU or one commitment:
+    a workshop held, sellers onboarded, the MoU in force, renewed, expired, ended."""
+
+    mou = models.ForeignKey("Mou", on_delete=models.CASCADE, related_name="follow_ups")
+    commitment = models.ForeignKey(
+        "Commitment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text="Leave empty for news about the MoU as a whole.",
+    )
+    dated_on = models.DateField(
+        "date", help_text="When it happened, or when the source reported it."
+    )
+    dated_on_precision = models.CharField(
+        "precision",
+        max_length=8,
+        choices=[c for c in Precision.choices if c[0] != Precision.UNKNOWN],
+        default=Precision.DAY,
+    )
+    summary = models.TextField("what happened")
+    mou_status = models.CharField(
+        "MoU status it reports",
+        max_length=12,
+        choices=MouStatus.choices,
+        blank=True,
+        help_text="For news about the MoU: in force (active), expired, terminated...",
+    )
+    commitment_status = models.CharField(
+        "commitment status it reports",
+        max_length=12,
+        choices=CommitmentStatus.choices,
+        blank=True,
+    )
+    progress_value = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Progress against the commitment's target, in its unit (120 of 300 sellers).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dated_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commitment__isnull=False)
+                | Q(commitment_status="", progress_value=None),
+                name="follow_up_progress_is_a_commitments",
+            ),
+            models.CheckConstraint(
+                condition=Q(commitment__isnull=True) | Q(mou_status=""),
+                name="follow_up_mou_status_is_the_mous",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dated_on_display}: {self.summary[:60]}"
+
+    @property
+    def dated_on_display(self):
+        return format_partial_date(self.dated_on, self.dated_on_precision)
+
+    def latest_day(self):
+        """The last day its date can mean (a follow-up dated 2021 may be from December)."""
+        return period_end(self.dated_on, self.dated_on_precision)
+
+    @property
+    def reported_status(self):
+        """The status it reports, with its label, or None."""
+        if self.commitment_id and self.commitment_status:
+            return self.get_commitment_status_display()
+        if self.mou_status:
+            return self.get_mou_status_display()
+        return None
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_derived_of(self.mou_id)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        refresh_derived_of(self.mou_id)
+        return result
+
+    def clean(self):
+        errors = {}
+        if self.commitment_id and self.commitment.mou_id != self.mou_id:
+            errors["commitment"] = "This commitment belongs to another MoU."
+        if self.commitment_id is None and (self.commitment_status or self.progress_value):
+            errors["commitment"] = "Progress and a commitment status need a commitment."
+        if self.commitment_id and self.mou_status:
+            errors["mou_status"] = "News about a commitment reports the commitment's status."
+        signed_on = self.mou.signed_on if self.mou_id else None
+        if signed_on and self.dated_on and self.latest_day() < signed_on:
+            errors["dated_on"] = (
+                f"{self.dated_on_display} is before the MoU's date "
+                f"({self.mou.signed_on_display}): a follow-up comes after the signing."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class NewsCheck(models.Model):
+    """An editor's search for news about an MoU that found none, so readers see how
+    fresh the record is ("searched on 20 November 2026, no news")."""
+
+    mou = models.ForeignKey("Mou", on_delete=models.CASCADE, related_name="checks")
+    checked_on = models.DateField(default=timezone.localdate)
+    note = models.CharField(
+        max_length=300,
+        help_text="Where you looked, e.g. 'news search and the state's press releases'.",
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["checked_on", "pk"]
+        verbose_name = "check for news"
+        verbose_name_plural = "checks for news"
+
+    def __str__(self):
+        return f"Checked {self.checked_on:%-d %B %Y}: no news"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_derived_of(self.mou_id)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        refresh_derived_of(self.mou_id)
+        return result
+
+
+# Stands in for "no date" inside GREATEST, which SQLite makes NULL if any argument is.
+NO_DATE = datetime.date(1, 1, 1)
+
+
+def refresh_derived(mous):
+    """Recompute what follow-ups and checks decide for the MoUs of the queryset ``mous``
+    and their commitments: current statuses, the date of the last news, and when each
+    commitment with a period falls due.
+
+    A fixed number of UPDATEs whatever the number of MoUs; the due dates are computed in
+    Python, for the commitments that have a period (few do).
+    """
+    from .facts import Commitment
+    from .mous import Mou
+
+    ids = mous.values("pk")
+    latest = FollowUp.objects.order_by("-dated_on", "-pk")
+    Commitment.objects.filter(mou__in=ids).update(
+        current_status=Coalesce(
+            Subquery(
+                latest.filter(commitment=OuterRef("pk"))
+                .exclude(commitment_status="")
+                .values("commitment_status")[:1]
+            ),
+            F("status"),
+        )
+    )
+
+    def or_no_date(expression):
+        return Coalesce(expression, Value(NO_DATE))
+
+    last_follow_up = latest.filter(mou=OuterRef("pk")).values("dated_on")[:1]
+    last_check = NewsCheck.objects.filter(mou=OuterRef("pk")).order_by("-checked_on")
+    Mou.objects.filter(pk__in=ids).update(
+        current_status=Coalesce(
+            Subquery(
+                latest.filter(mou=OuterRef("pk"), commitment=None)
+                .exclude(mou_status="")
+                .values("mou_status")[:1]
+            ),
+            F("status"),
+        ),
+        last_news_on=NullIf(
+            Greatest(
+                or_no_date(Subquery(last_follow_up)),
+                or_no_date(Subquery(last_check.values("checked_on")[:1])),
+                or_no_date(F("signed_on")),
+            ),
+            Value(NO_DATE),
+        ),
+    )
+    changed = []
+    with_period = Commitment.objects.filter(mou__in=ids).select_related("mou")
+    for commitment in with_period.exclude(period_months=None, due_on=None):
+        due_on = commitment.computed_due_on()
+        if due_on != commitment.due_on:
+            commitment.due_on = due_on
+            changed.append(commitment)
+    Commitment.objects.bulk_update(changed, ["due_on"])
+
+
+def refresh_derived_of(mou_id):
+    """``refresh_derived`` for one MoU, after a follow-up, check or commitment changed."""
+    from .mous import Mou
+
+    refresh_derived(Mou.objects.filter(pk=mou_id))
+
+
+def months_after(day, precision, months):
+    """The end of a term of ``months`` from a date known at ``precision``, at the same
+    precision: a year-precision signing gives a year-precision end."""
+    end = add_months(day, months)
+    if precision == Precision.YEAR:
+        return end.replace(month=1, day=1), Precision.YEAR
+    if precision == Precision.MONTH:
+        return end.replace(day=1), Precision.MONTH
+    return end, Precision.DAY

@@ -1,0 +1,151 @@
+"""What happened since the signing: follow-ups and checks decide the current status,
+the freshness of a record and whether a promise is overdue; nothing asserts a status
+without a source."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from agreements.models import Commitment, FollowUp, Mou, NewsCheck, Precision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def promise(gujarat_mou, article, amazon):
+    """A commitment of the Gujarat MoU (signed September 2021): 300 sellers in six months."""
+    return Commitment.objects.create(
+        mou=gujarat_mou,
+        party=amazon,
+        description="Onboard 300 MSME sellers",
+        target_value=300,
+        target_unit="MSME sellers",
+        period="the first six months",
+        period_months=6,
+        source=article,
+    )
+
+
+def follow_up(mou, source, day, **fields):
+    return FollowUp.objects.create(
+        mou=mou, source=source, dated_on=day, summary=fields.pop("summary", "News"), **fields
+    )
+
+
+def test_a_commitment_takes_the_status_of_its_latest_dated_follow_up(promise, article):
+    assert promise.current_status == Commitment.Status.PLEDGED
+    follow_up(
+        promise.mou,
+        article,
+        datetime.date(2022, 3, 1),
+        commitment=promise,
+        commitment_status=Commitment.Status.FULFILLED,
+    )
+    follow_up(
+        promise.mou,
+        article,
+        datetime.date(2021, 12, 1),
+        commitment=promise,
+        commitment_status=Commitment.Status.IN_PROGRESS,
+        progress_value=Decimal("120"),
+    )
+    promise.refresh_from_db()
+    assert promise.current_status == Commitment.Status.FULFILLED
+    assert promise.status == Commitment.Status.PLEDGED  # what the signing's report said
+
+
+def test_deleting_the_follow_up_falls_back_to_what_the_signing_report_said(promise, article):
+    news = follow_up(
+        promise.mou,
+        article,
+        datetime.date(2022, 3, 1),
+        commitment=promise,
+        commitment_status=Commitment.Status.LAPSED,
+    )
+    news.delete()
+    promise.refresh_from_db()
+    assert promise.current_status == Commitment.Status.PLEDGED
+
+
+def test_an_mou_takes_the_status_its_latest_follow_up_reports(gujarat_mou, article):
+    follow_up(gujarat_mou, article, datetime.date(2022, 1, 1), mou_status=Mou.Status.ACTIVE)
+    follow_up(gujarat_mou, article, datetime.date(2023, 1, 1), summary="A workshop was held")
+    gujarat_mou.refresh_from_db()
+    assert gujarat_mou.current_status == Mou.Status.ACTIVE
+    assert gujarat_mou.last_news_on == datetime.date(2023, 1, 1)
+
+
+def test_a_check_that_found_nothing_makes_the_record_fresh(gujarat_mou):
+    gujarat_mou.refresh_from_db()
+    assert gujarat_mou.no_news_since == datetime.date(2021, 9, 1)
+    NewsCheck.objects.create(mou=gujarat_mou, note="News search")
+    gujarat_mou.refresh_from_db()
+    assert gujarat_mou.no_news_since is None
+
+
+def test_a_commitment_past_its_period_without_fulfilment_is_overdue(promise, article):
+    promise.refresh_from_db()
+    assert promise.due_on == datetime.date(2022, 3, 31)  # a month-precision signing + 6
+    assert promise.is_overdue
+    follow_up(
+        promise.mou,
+        article,
+        datetime.date(2022, 2, 1),
+        commitment=promise,
+        commitment_status=Commitment.Status.FULFILLED,
+    )
+    promise.refresh_from_db()
+    assert not promise.is_overdue
+
+
+def test_a_term_gives_an_expected_end_at_the_dates_precision(gujarat_mou):
+    gujarat_mou.term_months = 36
+    gujarat_mou.signed_on, gujarat_mou.signed_on_precision = datetime.date(2019, 1, 1), "year"
+    assert gujarat_mou.expected_end == (datetime.date(2022, 1, 1), Precision.YEAR)
+    assert gujarat_mou.lifecycle_note == "Expired by its term in 2022 unless renewed"
+
+
+def test_a_follow_up_dated_before_the_signing_is_refused(gujarat_mou, article):
+    news = FollowUp(
+        mou=gujarat_mou, source=article, dated_on=datetime.date(2021, 8, 31), summary="Early"
+    )
+    with pytest.raises(ValidationError) as refused:
+        news.full_clean()
+    assert "before the MoU's date" in str(refused.value.message_dict["dated_on"])
+    news.dated_on, news.dated_on_precision = datetime.date(2021, 1, 1), Precision.YEAR
+    news.full_clean()  # 2021 may mean a day after 1 September
+
+
+def test_a_follow_up_for_another_mous_commitment_is_refused(promise, make_mou, amazon, gujarat):
+    other = make_mou("Another MoU", parties=[amazon], states=[gujarat])
+    news = FollowUp(
+        mou=other,
+        commitment=promise,
+        source=promise.source,
+        dated_on=datetime.date(2022, 1, 1),
+        summary="x",
+    )
+    with pytest.raises(ValidationError) as refused:
+        news.full_clean()
+    assert "belongs to another MoU" in str(refused.value.message_dict["commitment"])
+
+
+def test_a_status_change_without_a_source_is_refused(promise):
+    news = FollowUp(
+        mou=promise.mou,
+        commitment=promise,
+        commitment_status=Commitment.Status.FULFILLED,
+        dated_on=datetime.date(2022, 1, 1),
+        summary="Done",
+    )
+    with pytest.raises(ValidationError) as refused:
+        news.full_clean()
+    assert "source" in refused.value.message_dict
+
+
+def test_progress_without_a_commitment_is_refused_by_the_database(gujarat_mou, article):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        follow_up(gujarat_mou, article, datetime.date(2022, 1, 1), progress_value=5)
