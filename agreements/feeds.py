@@ -54,7 +54,7 @@ class MouFeed(Feed):
     def item_description(self, mou):
         parts = [
             f"{mou.date_display}.",
-            f"Status: {mou.get_status_display()}.",
+            f"Status: {mou.get_current_status_display()}.",
             "States: " + ", ".join(state.name for state in mou.states.all()) + ".",
             "Parties: " + ", ".join(party.name for party in mou.parties.all()) + ".",
         ]

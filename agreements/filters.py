@@ -139,8 +139,12 @@ class MouFilter(django_filters.FilterSet):
         "Any cluster",
         widget=forms.HiddenInput,
     )
+    # The status now: what the latest follow-up reports, else the signing's report.
     status = django_filters.ChoiceFilter(
-        choices=Mou.Status.choices, empty_label="Any status", widget=FastSelect
+        field_name="current_status",
+        choices=Mou.Status.choices,
+        empty_label="Any status",
+        widget=FastSelect,
     )
     # The year of the date recorded: the signing, or its announcement or first report
     # where the source gives no signing date (``Mou.date_kind``).

@@ -149,3 +149,49 @@ def test_a_status_change_without_a_source_is_refused(promise):
 def test_progress_without_a_commitment_is_refused_by_the_database(gujarat_mou, article):
     with pytest.raises(IntegrityError), transaction.atomic():
         follow_up(gujarat_mou, article, datetime.date(2022, 1, 1), progress_value=5)
+
+
+def test_the_mou_page_shows_the_timeline_and_each_promises_progress(client, promise, article):
+    follow_up(
+        promise.mou,
+        article,
+        datetime.date(2021, 12, 1),
+        commitment=promise,
+        commitment_status=Commitment.Status.IN_PROGRESS,
+        progress_value=Decimal("120"),
+        summary="120 sellers onboarded so far",
+    )
+    follow_up(
+        promise.mou,
+        article,
+        datetime.date(2022, 5, 1),
+        summary="Came into force",
+        mou_status=Mou.Status.ACTIVE,
+        dated_on_precision=Precision.MONTH,
+    )
+    NewsCheck.objects.create(mou=promise.mou, checked_on=datetime.date(2026, 11, 20), note="Search")
+    html = client.get(promise.mou.get_absolute_url()).content.decode()
+    timeline = html[html.index('id="timeline-heading"') :]
+    order = ["Signed September 2021", "1 December 2021", "May 2022", "20 November 2026"]
+    assert [timeline.index(text) for text in order] == sorted(timeline.index(t) for t in order)
+    assert "120 of 300 MSME sellers" in html
+    assert "Active" in html and "reported May 2022" in html
+    assert "No news recorded since" not in html
+
+
+def test_an_mou_with_no_news_for_two_years_says_so(client, gujarat_mou):
+    html = client.get(gujarat_mou.get_absolute_url()).content.decode()
+    assert "No news recorded since 1 September 2021" in html
+
+
+def test_fixture_mous_say_the_sources_report_nothing_since_the_signing(client, founding_articles):
+    for mou in Mou.objects.all():
+        html = client.get(mou.get_absolute_url()).content.decode()
+        assert "the sources report nothing after the signing" in html, mou
+    assert not FollowUp.objects.exists()  # no invented follow-ups
+
+
+def test_the_status_filter_uses_the_current_status(client, gujarat_mou, article):
+    follow_up(gujarat_mou, article, datetime.date(2023, 1, 1), mou_status=Mou.Status.EXPIRED)
+    assert client.get("/mous/?status=expired").context["page"].paginator.count == 1
+    assert client.get("/mous/?status=signed").context["page"].paginator.count == 0

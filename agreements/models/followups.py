@@ -18,7 +18,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
 
-from ..formats import format_partial_date
+from ..formats import format_partial_date, indian_number
 from .entities import Precision
 from .facts import CommitmentStatus, MouStatus, SourcedModel
 
@@ -118,6 +118,17 @@ class FollowUp(SourcedModel):
     def latest_day(self):
         """The last day its date can mean (a follow-up dated 2021 may be from December)."""
         return period_end(self.dated_on, self.dated_on_precision)
+
+    @property
+    def progress_display(self):
+        """ "120 of 300 MSME sellers", against its commitment's target; empty without."""
+        if self.progress_value is None or self.commitment is None:
+            return ""
+        commitment = self.commitment
+        if commitment.target_value is None:
+            return f"{indian_number(self.progress_value)} {commitment.target_unit}".strip()
+        target = commitment.target_display
+        return f"{indian_number(self.progress_value)} of {target}"
 
     @property
     def reported_status(self):

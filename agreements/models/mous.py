@@ -31,7 +31,14 @@ from .facts import (
     ReportedFigure,
     require_status_source,
 )
-from .followups import months_after, no_news_cutoff, period_end, refresh_derived_of
+from .followups import (
+    FollowUp,
+    NewsCheck,
+    months_after,
+    no_news_cutoff,
+    period_end,
+    refresh_derived_of,
+)
 
 
 class MouQuerySet(models.QuerySet):
@@ -110,6 +117,12 @@ class MouQuerySet(models.QuerySet):
                     to_attr="attendee_list",
                 ),
                 Prefetch("programmes__benefits", queryset=Benefit.objects.select_related("source")),
+                Prefetch(
+                    "follow_ups",
+                    queryset=FollowUp.objects.select_related("source"),
+                    to_attr="follow_up_list",
+                ),
+                Prefetch("checks", queryset=NewsCheck.objects.all(), to_attr="check_list"),
             )
             .select_related("status_source", "created_by_import", "last_import")
         )
@@ -464,6 +477,43 @@ class Mou(SluggedModel):
             text += "; signing date not reported"
         return text
 
+    @cached_property
+    def timeline(self):
+        """What happened, oldest first: the signing (first even when undated), then each
+        follow-up and check for news, by date. Needs ``for_detail()``; no query.
+
+        Each entry is ``(date_display, what, entry)``: ``what`` is "signing",
+        "follow_up" or "check", ``entry`` the MoU, the ``FollowUp`` or the ``NewsCheck``.
+        """
+        later = [(f.dated_on, "follow_up", f) for f in self.follow_up_list]
+        later += [(c.checked_on, "check", c) for c in self.check_list]
+        later.sort(key=lambda item: item[0])
+        return [(self.date_display, "signing", self)] + [
+            (entry.dated_on_display if what == "follow_up" else None, what, entry)
+            for _day, what, entry in later
+        ]
+
+    @cached_property
+    def commitments_with_history(self):
+        """The commitments, each with ``history``: its follow-ups, oldest first (each
+        follow-up's ``commitment`` set, so its progress reads without a query). Needs
+        ``for_detail()``; no query."""
+        for commitment in self.commitment_list:
+            commitment.history = []
+        by_id = {commitment.pk: commitment for commitment in self.commitment_list}
+        for follow_up in self.follow_up_list:
+            if follow_up.commitment_id in by_id:
+                follow_up.commitment = by_id[follow_up.commitment_id]
+                follow_up.commitment.history.append(follow_up)
+        return self.commitment_list
+
+    @property
+    def current_status_source(self):
+        """The follow-up the current status comes from, or None when it is the signing
+        report's; needs ``for_detail()``."""
+        reporting = [f for f in self.follow_up_list if not f.commitment_id and f.mou_status]
+        return reporting[-1] if reporting else None
+
     @property
     def ordered_parties(self):
         """The parties in their order; needs ``for_list()`` (``party_links``)."""
@@ -481,6 +531,7 @@ class Mou(SluggedModel):
         """
         facts = [
             *self.commitment_list,
+            *self.follow_up_list,
             *self.figure_list,
             *self.reaction_list,
             *self.attendee_list,
