@@ -75,6 +75,7 @@ class MouResource(resources.ModelResource):
     reference = _field("reference")
     title = _field("title")
     signed_on = _field("signed_on")
+    date_kind = _field("date_kind")
     states = _field("states")
     parties = _field("parties")
     programmes = _field("programmes")

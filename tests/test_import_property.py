@@ -62,13 +62,14 @@ VALID = {
     "reference": st.sampled_from(["", "R", "=R", "'R"]),
     "title": short_text,
     "signed_on": st.sampled_from(["", "2021", "2021-09", "2021-9-07", "1999-12-31"]),
+    "date_kind": st.sampled_from(["", "signed", "Announced", "first reported", "REPORTED"]),
     "states": some_of(["GJ", "Gujarat", "in-as", "Assam"], min_size=1),
     "parties": some_of(["Amazon", "Flipkart", "Newco", "=New Federation", "<b>Co</b>"], 2),
     "programmes": some_of(["Amazon Global Selling", "Kala Haat", "<i>ODOP</i>", "@Prog"]),
     "sectors": some_of(["Handloom", "handloom"]),
     "clusters": some_of(["Patan: Patola", "Surat", "Moradabad: brassware", "-Place: x"]),
     "commitments": text,
-    "status": st.sampled_from(["", "signed", "Active", "ANNOUNCED"]),
+    "status": st.sampled_from(["", "signed", "Active", "ANNOUNCED", "tie-up reported", "expired"]),
     "summary": text,
     "source_url": st.sampled_from(["https://a.example.com/1", "https://a.example.com/2"]),
     "source_title": st.sampled_from(["An article", "<b>News</b>", "=Headline"]),
@@ -79,6 +80,7 @@ VALID = {
 # Cells that make a row invalid, for the other files.
 BAD = {
     "signed_on": st.sampled_from(["2021-02-30", "2021-13", "0000", "21-1-1", "Sept 2021"]),
+    "date_kind": st.sampled_from(["rumoured", "signed?"]),
     "states": any_of("GJ", "Gujarat", "XX", "Atlantis"),
     "parties": any_of("Amazon", "Flipkart", "amazon india", "Newco"),
     "sectors": any_of("Handloom", "Spaceships"),

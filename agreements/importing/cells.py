@@ -13,6 +13,7 @@ COLUMNS = [
     "reference",
     "title",
     "signed_on",
+    "date_kind",
     "states",
     "parties",
     "programmes",

@@ -19,7 +19,9 @@ MOU_FIELDS = [
     "title",
     "signed_on",
     "signed_on_precision",
+    "date_kind",
     "status",
+    "status_source_id",
     "summary",
     "published",
     "published_at",
@@ -42,7 +44,9 @@ class CurrentMou:
     title: str
     signed_on: datetime.date | None
     signed_on_precision: str
+    date_kind: str
     status: str
+    status_source_id: int | None
     summary: str
     published: bool
     published_at: datetime.datetime | None
@@ -198,9 +202,12 @@ def plan_import(table, *, report=None, progress=None):
     parser = RowParser(Registry())
     rows = _check_rows(table, parser, report, progress)
     current = parser.registry.load_mous(row.mou_id for row in rows if row and row.mou_id)
-    for row in rows:
-        if row:
-            _decide(row, parser.registry, current.get(row.mou_id))
+    for index, row in enumerate(rows):
+        error = row and _decide(row, parser.registry, current.get(row.mou_id))
+        if error:
+            report.errors.append(error)
+            row.outcome.kind = "error"
+            rows[index] = None
     report.errors.sort(key=lambda e: e.row or 0)
     report.new_parties = list(parser.new_parties.values())
     return Plan(rows, report, parser, current)
@@ -264,13 +271,46 @@ def match(registry, row):
 
 
 def _decide(row, registry, current):
-    """Mark a valid row's outcome new, update (with the columns it changes) or unchanged."""
+    """Mark a valid row's outcome new, update (with the columns it changes) or unchanged;
+    the ``RowError`` if the MoU it leaves would break the rule on statuses."""
     resolve_clusters(row, registry, current)
+    error = resolve_status_source(row, current)
+    if error:
+        return error
     if row.mou_id is None:
         row.outcome.kind = "new"
     else:
         row.outcome.changes = changes(row, current)
         row.outcome.kind = "update" if row.outcome.changes else "unchanged"
+    return None
+
+
+def resolve_status_source(row, current):
+    """Set ``row.status_source``, the source of the status the MoU has after the row.
+
+    A status beyond what a report of the signing can say (``Mou.Status.from_signing()``)
+    needs a source of its own. A row giving such a status records its own source, the
+    article reporting that status, unless the MoU already has that status with a source:
+    that source stays, so re-importing an export (which holds only an MoU's first source)
+    changes nothing. A status a signing report can give needs none, and a row changing
+    the status to one drops the old status's source; an empty status cell changes
+    nothing. Returns the ``RowError`` when the MoU would be left with a later status and
+    no source (one recorded so before the rule, updated by a row with no status), which
+    the database would refuse.
+    """
+    status = row.status or (current.status if current else Mou.Status.SIGNED)
+    later = status not in Mou.Status.from_signing()
+    kept = current.status_source_id if current and status == current.status else None
+    row.status_source = kept or (row.source if later and row.status else None)
+    if later and row.status_source is None:
+        label = Mou.Status(status).label.lower()
+        return RowError(
+            row.number,
+            "status",
+            f"the MoU is recorded as {label} with no source reporting it; give the status "
+            "in this row to record the row's source for it",
+        )
+    return None
 
 
 def resolve_clusters(row, registry, current):
@@ -312,7 +352,8 @@ def changes(row, mou):
         "programmes": (set(row.programmes), mou.programmes),
         "sectors": (set(row.sectors), mou.sectors),
         "clusters": (set(row.clusters), mou.clusters),
-        "status": (row.status, mou.status),
+        "date_kind": (row.date_kind, mou.date_kind),
+        "status": ((row.status, row.status_source), (mou.status, mou.status_source_id)),
         "summary": (row.summary, mou.summary),
     }
     changed = [c for c, (new, old) in compared.items() if row.cells.get(c) and new != old]

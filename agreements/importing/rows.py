@@ -40,6 +40,7 @@ class ParsedRow:
     title: str = ""
     signed_on: object = None  # a datetime.date
     precision: str = Precision.UNKNOWN
+    date_kind: str = ""
     states: list = field(default_factory=list)
     parties: list = field(default_factory=list)  # party ids, or ("party", key)
     programmes: list = field(default_factory=list)  # ids, or ("programme", key)
@@ -47,6 +48,7 @@ class ParsedRow:
     clusters: list = field(default_factory=list)  # (place, product) pairs, resolved later
     commitments: list = field(default_factory=list)
     status: str = ""
+    status_source: object = None  # set by matching: an id, a ("source", key) or None
     summary: str = ""
     source: object = None  # an id, or ("source", key)
     published: bool | None = None
@@ -58,6 +60,13 @@ def clean_cells(raw):
     """A row's cells as the import reads them (``clean_cell``)."""
     cells = {column: clean_cell(value) for column, value in raw.items()}
     return raw if cells == raw else cells  # usually: share the table's dict, not hold two
+
+
+def by_key(choices):
+    """A TextChoices' values by their value and by their label, as ``key`` compares them."""
+    values = {key(value): value for value in choices.values}
+    values.update((key(label), value) for value, label in choices.choices)
+    return values
 
 
 def too_long(text, limit_name):
@@ -80,8 +89,8 @@ class RowParser:
         self.new_programmes = {}
         self.new_sources = {}  # key -> dict of Source fields
         self.markers = {}
-        self.statuses = {value: value for value in Mou.Status.values}
-        self.statuses.update({key(label): value for value, label in Mou.Status.choices})
+        self.statuses = by_key(Mou.Status)
+        self.date_kinds = by_key(Mou.DateKind)
         self.parsers = [(column, getattr(self, column)) for column in COLUMNS]
 
     def marker(self, kind, marker_key):
@@ -120,6 +129,13 @@ class RowParser:
                 row.signed_on, row.precision = parse_signed_on(text)
             except ValueError as problem:
                 yield str(problem)
+
+    def date_kind(self, row, text):
+        if text:
+            row.date_kind = self.date_kinds.get(key(text), "")
+            if not row.date_kind:
+                allowed = ", ".join(Mou.DateKind.values)
+                yield f"unknown date kind '{short(text)}'; use one of: {allowed}"
 
     def states(self, row, text):
         names = split_list(text)

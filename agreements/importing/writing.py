@@ -20,6 +20,7 @@ from ..models import (
     Programme,
     Source,
     publication_time,
+    refresh_derived,
 )
 from .cells import MAX_LENGTHS, key
 from .matching import MOU_FIELDS, chunked
@@ -65,6 +66,9 @@ def apply_plan(plan, *, user=None, via=ImportRecord.Via.COMMAND, progress=None):
             progress("written", 0, len(new) + len(updated))
         _create_mous(new, record, ids, progress)
         _update_mous(plan.current, updated, record, ids)
+        # Statuses, dates and commitments were written without save(): recompute what
+        # derives from them (the current statuses, the last news) for what was written.
+        refresh_derived(Mou.objects.filter(last_import=record))
     report.record = record
     return record
 
@@ -137,7 +141,7 @@ class NewMouValues:
     and of a draft MoU) is converted once.
     """
 
-    def __init__(self, record):
+    def __init__(self, record, ids):
         now = timezone.now()
         field = Mou._meta.get_field
         self.signed_on = field("signed_on")
@@ -149,6 +153,7 @@ class NewMouValues:
             for published in (True, False)
         }
         self.record = record.pk
+        self.ids = ids
 
     def __call__(self, row, slug):
         published = True if row.published is None else row.published
@@ -157,7 +162,9 @@ class NewMouValues:
             "title": row.title,
             "signed_on": self.signed_on.get_db_prep_save(row.signed_on, connection),
             "signed_on_precision": row.precision,
+            "date_kind": row.date_kind or Mou.DateKind.SIGNED,
             "status": row.status or Mou.Status.SIGNED,
+            "status_source_id": _resolve(self.ids, [row.status_source])[0],
             "summary": row.summary,
             "published": published,
             "published_at": self.published_at[published],
@@ -178,7 +185,7 @@ def _create_mous(rows, record, ids, progress):
     are then read back by slug, which is unique. Only one batch's tuples exist at a
     time, so memory stays flat however long the file.
     """
-    values = NewMouValues(record)
+    values = NewMouValues(record, ids)
     slugs = list(zip(rows, unique_slugs(Mou, [row.title for row in rows]), strict=True))
     for start in range(0, len(rows), BATCH_SIZE):
         batch = slugs[start : start + BATCH_SIZE]
@@ -204,7 +211,8 @@ def _update_mous(current, rows, record, ids):
     links = Links(ids)
     for row in rows:
         old = current[row.mou_id]
-        mou = Mou(pk=row.mou_id, **_updated_fields(row, old), last_import=record, updated_at=now)
+        fields = _updated_fields(row, old, ids)
+        mou = Mou(pk=row.mou_id, **fields, last_import=record, updated_at=now)
         mou.published_at = publication_time(mou, now)
         mous.append(mou)
         links.add(row, row.mou_id, current=old)
@@ -212,16 +220,19 @@ def _update_mous(current, rows, record, ids):
     links.save()
 
 
-def _updated_fields(row, old):
-    """An updated MoU's ``MOU_FIELDS``: the row's non-empty cells over the current values."""
+def _updated_fields(row, old, ids):
+    """An updated MoU's ``MOU_FIELDS``: the row's non-empty cells over the current values,
+    and the status's source as matching resolved it."""
     values = {name: getattr(old, name) for name in MOU_FIELDS}
     given = {
         "reference": row.reference,
         "title": row.title,
+        "date_kind": row.date_kind,
         "status": row.status,
         "summary": row.summary,
     }
     values.update((name, value) for name, value in given.items() if value)
+    values["status_source_id"] = _resolve(ids, [row.status_source])[0]
     if row.cells.get("signed_on"):
         values["signed_on"], values["signed_on_precision"] = row.signed_on, row.precision
     if row.published is not None:
