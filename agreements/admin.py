@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from .forms import MouImportExportMixin
+from .admin_import import MouImportExportMixin
 from .models import (
     Attendee,
     Beneficiary,

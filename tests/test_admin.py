@@ -209,3 +209,17 @@ def test_an_editor_adds_an_mou_with_its_parties_and_source(
     assert [link.party for link in mou.mouparty_set.all()] == [amazon, gujarat_industries]
     assert list(mou.sources.all()) == [article]
     assert mou.published_at is not None
+
+
+def test_the_forms_module_holds_forms_only():
+    from django import forms
+
+    from agreements import forms as module
+
+    defined = [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type) and obj.__module__ == module.__name__
+    ]
+    assert defined
+    assert all(issubclass(cls, forms.BaseForm | forms.Field | forms.Widget) for cls in defined)
