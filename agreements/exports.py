@@ -1,14 +1,17 @@
 """
 The public downloads: MoUs as CSV (in the import's columns, formula-escaped, so an
-export re-imports to no change) and as JSON, both written a chunk of MoUs at a time so
-any number of MoUs streams without being held in memory. The admin's export button
-(``agreements.resources``) writes the same rows.
+export re-imports to no change) and as JSON, and commitments as CSV and JSON, all
+written a chunk at a time so any number of rows streams without being held in memory.
+The admin's export button (``agreements.resources``) writes the same MoU rows.
 """
 
 import csv
+import itertools
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from .importing import COLUMNS, escape_formula, format_signed_on, join_list
 from .models import Commitment, Source
@@ -76,29 +79,44 @@ class _Echo:
         return text
 
 
+def stream_csv(rows):
+    """CSV lines of ``rows`` (lists of cells), one at a time, for a streamed download."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    for row in rows:
+        yield writer.writerow(row)
+
+
 def iter_mous_csv(queryset):
-    """The CSV (with header) of the given MoUs in the import columns, formula-escaped,
-    one line at a time, for a streamed download.
+    """The CSV (with header) of the given MoUs in the import columns, formula-escaped.
 
     Runs a fixed number of queries per chunk of ``MouQuerySet.CHUNK_SIZE`` MoUs;
     re-importing the result changes nothing.
     """
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    for row in export_rows(queryset):
-        yield writer.writerow(row)
+    return stream_csv(export_rows(queryset))
 
 
-def iter_json(about, items):
-    """A JSON object of ``about``'s keys and a "mous" list of ``items``, written an item at
-    a time so the whole list is never in memory."""
+def stream_json(request, key, items):
+    """A JSON object saying what it is (the registry, when, for which query) with the list
+    ``key`` of ``items``, written an item at a time so the list is never in memory."""
+    about = {
+        "registry": settings.REGISTRY_NAME,
+        "generated_at": timezone.now(),
+        "query": request.GET.urlencode(),
+    }
     encode = DjangoJSONEncoder(indent=1).encode
     yield "{\n"
-    for key, value in about.items():
-        yield f" {encode(key)}: {encode(value)},\n"
-    yield ' "mous": ['
+    for name, value in about.items():
+        yield f" {encode(name)}: {encode(value)},\n"
+    yield f" {encode(key)}: ["
     for n, item in enumerate(items):
         yield (",\n" if n else "\n") + encode(item)
     yield "\n ]\n}\n"
+
+
+def iter_mous_json(request, queryset):
+    """The MoUs as JSON, published fields only (no import bookkeeping), a chunk at a time."""
+    mous = queryset.for_list().prefetch_related("clusters", "sources")
+    return stream_json(request, "mous", (mou_as_json(request, mou) for mou in mous.in_chunks()))
 
 
 def mou_as_json(request, mou):
@@ -137,3 +155,71 @@ def mou_as_json(request, mou):
         ],
         "updated_at": mou.updated_at,
     }
+
+
+# Commitments ------------------------------------------------------------------------------
+
+COMMITMENT_COLUMNS = [
+    "mou_reference",
+    "mou_title",
+    "mou_url",
+    "party",
+    "kind",
+    "description",
+    "target_value",
+    "target_unit",
+    "period",
+    "status_at_signing",
+    "current_status",
+    "due_on",
+    "overdue",
+    "follow_ups",
+    "last_follow_up_on",
+    "source_title",
+    "source_url",
+]
+
+
+def commitment_as_json(request, commitment):
+    """One commitment, as the CSV columns; expects ``for_export()``."""
+    return {
+        "mou_reference": commitment.mou.reference,
+        "mou_title": commitment.mou.title,
+        "mou_url": request.build_absolute_uri(commitment.mou.get_absolute_url()),
+        "party": commitment.party.name if commitment.party else "",
+        "kind": commitment.kind,
+        "description": commitment.description,
+        "target_value": commitment.target_value,
+        "target_unit": commitment.target_unit,
+        "period": commitment.period,
+        "status_at_signing": commitment.status,
+        "current_status": commitment.current_status,
+        "due_on": commitment.due_on,
+        "overdue": commitment.is_overdue,
+        "follow_ups": commitment.follow_up_count,
+        "last_follow_up_on": commitment.last_follow_up_on,
+        "source_title": commitment.source.title,
+        "source_url": commitment.source.url,
+    }
+
+
+def iter_commitments_csv(request, queryset):
+    """The commitments as CSV, formula-escaped, one query per chunk."""
+    rows = (commitment_as_json(request, c) for c in queryset.for_export().iterator(2000))
+    header = [COMMITMENT_COLUMNS]
+    cells = ([escape_formula(_cell(row[name])) for name in COMMITMENT_COLUMNS] for row in rows)
+    return stream_csv(itertools.chain(header, cells))
+
+
+def iter_commitments_json(request, queryset):
+    items = (commitment_as_json(request, c) for c in queryset.for_export().iterator(2000))
+    return stream_json(request, "commitments", items)
+
+
+def _cell(value):
+    """A JSON value as a CSV cell: empty for none, yes/no for a flag, text otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

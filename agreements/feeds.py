@@ -11,36 +11,48 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .filters import filtered_mous, refuse_bad_filters
+from .filters import CommitmentFilter, MouFilter, filtered, refuse_bad_filters
 
 FEED_LENGTH = 50
 
 
-class MouFeed(Feed):
+class FilteredFeed(Feed):
+    """An Atom feed of any filtered public list, taking the list's query string; a
+    filter it cannot apply is refused with a 400, never silently widened."""
+
     feed_type = Atom1Feed
+    filterset_class = None
+    list_url_name = ""
+    what = ""  # "new MoUs"
 
     # One Feed instance serves every request: keep per-request state on the
     # filterset (its ``data`` is the query string), never on ``self``.
     def __call__(self, request, *args, **kwargs):
-        refused = refuse_bad_filters(filtered_mous(request))
+        refused = refuse_bad_filters(filtered(request, self.filterset_class))
         return refused or super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
-        return filtered_mous(request)
+        return filtered(request, self.filterset_class)
 
     def title(self, filterset):
         topic = filterset.description
         name = settings.REGISTRY_NAME
-        return f"{name}: new MoUs ({topic})" if topic else f"{name}: new MoUs"
-
-    def subtitle(self, filterset):
-        return "E-commerce MoUs with Indian state governments, as newly added to the registry."
+        return f"{name}: {self.what} ({topic})" if topic else f"{name}: {self.what}"
 
     def link(self, filterset):
         """The list the feed follows: its filters, not the page or order it was found in."""
-        list_url = reverse("agreements:mou_list")
+        list_url = reverse(self.list_url_name)
         query = filterset.query_without("page", "sort")
         return f"{list_url}?{query}" if query else list_url
+
+
+class MouFeed(FilteredFeed):
+    filterset_class = MouFilter
+    list_url_name = "agreements:mou_list"
+    what = "new MoUs"
+
+    def subtitle(self, filterset):
+        return "E-commerce MoUs with Indian state governments, as newly added to the registry."
 
     def items(self, filterset):
         """The newest records of the filtered list: three queries (MoUs, states, parties)."""
@@ -70,3 +82,37 @@ class MouFeed(Feed):
 
     def item_categories(self, mou):
         return [state.name for state in mou.states.all()]
+
+
+class CommitmentFeed(FilteredFeed):
+    """The promises of published MoUs, newest news first: a commitment moves to the top
+    when a follow-up about it is recorded."""
+
+    filterset_class = CommitmentFilter
+    list_url_name = "agreements:commitment_list"
+    what = "commitments"
+
+    def subtitle(self, filterset):
+        return "What marketplaces and state bodies committed to, and how each stands now."
+
+    def items(self, filterset):
+        """One query: the commitments with their MoU and party, newest news first."""
+        return filterset.qs.for_list().with_news_at().order_by("-news_at", "-pk")[:FEED_LENGTH]
+
+    def item_title(self, commitment):
+        return f"{commitment.get_current_status_display()}: {commitment.description}"
+
+    def item_link(self, commitment):
+        return commitment.get_absolute_url()
+
+    def item_description(self, commitment):
+        who = commitment.party.name if commitment.party else "Not said who"
+        parts = [f"{who}, under {commitment.mou.title}."]
+        if commitment.target_display:
+            parts.append(f"Target: {commitment.target_display}.")
+        if commitment.is_overdue:
+            parts.append("Overdue.")
+        return " ".join(parts)
+
+    def item_pubdate(self, commitment):
+        return commitment.news_at

@@ -20,9 +20,11 @@ from django.forms.utils import flatatt
 from django.http import HttpResponseBadRequest
 from django.utils.html import format_html, format_html_join
 
-from .models import Cluster, Mou, Party, Programme, Sector, State
+from .models import Cluster, Commitment, Mou, Party, Programme, Sector, State
 
 SEARCH_MAX_LENGTH = 200
+# The commitment list's status choice for promises past their period, unfulfilled.
+OVERDUE = "overdue"
 
 ORDERINGS = {
     "newest": [F("signed_on").desc(nulls_last=True), "title"],
@@ -62,15 +64,16 @@ class FastSelect(forms.Select):
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A bound on the signing year: a whole year between 1900 and 2100, not the decimal
-    NumberFilter accepts."""
+    """A bound on the year of an MoU's date: a whole year between 1900 and 2100, not the
+    decimal NumberFilter accepts. The date is the signing's, or its announcement's or
+    first report's where the source gives no signing date (``Mou.date_kind``)."""
 
     field_class = forms.IntegerField
 
-    def __init__(self, label, lookup_expr):
+    def __init__(self, label, lookup_expr, field_name="signed_on"):
         super().__init__(
             label=label,
-            field_name="signed_on",
+            field_name=field_name,
             lookup_expr=lookup_expr,
             min_value=1900,
             max_value=2100,
@@ -78,7 +81,7 @@ class YearFilter(django_filters.NumberFilter):
 
 
 def choice_filter(label, field_name, queryset, empty_label, widget=FastSelect):
-    """A filter by slug among ``queryset``, through the MoU's ``field_name`` relation.
+    """A filter by slug among ``queryset``, through the ``field_name`` relation.
     Costs one query for the choices when the form is rendered as a select, and one to
     check a chosen slug."""
     return django_filters.ModelChoiceFilter(
@@ -92,7 +95,7 @@ def choice_filter(label, field_name, queryset, empty_label, widget=FastSelect):
     )
 
 
-class MouFilterForm(forms.Form):
+class YearRangeForm(forms.Form):
     def clean(self):
         """Years the wrong way round: a message on both, and neither applied, rather
         than a list that is silently empty."""
@@ -105,7 +108,57 @@ class MouFilterForm(forms.Form):
         return cleaned
 
 
-class MouFilter(django_filters.FilterSet):
+class RegistryFilterSet(django_filters.FilterSet):
+    """What every public list's filters share: a bad value is shown beside its field and
+    not applied, the filters in use become removable chips and words for titles.
+    Subclasses say which rows the public may see (``public_rows()``)."""
+
+    def filter_queryset(self, queryset):
+        """Filter by the valid fields only (``cleaned_data`` holds no invalid one), and mark
+        each invalid field so screen readers announce it with its message."""
+        for name in self.form.errors:
+            if name in self.form.fields:
+                self.form.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}_error"}
+                )
+        return super().filter_queryset(queryset)
+
+    @property
+    def active_filters(self):
+        """The valid filters in use, as ``(label, value, query string without it)``.
+
+        Lets the page show each filter as a removable chip. Reads the form's
+        cleaned data, so call it after ``qs``; costs no query (the chosen objects
+        were fetched during validation).
+        """
+        if not self.is_bound:
+            return []
+        self.form.is_valid()  # fills cleaned_data (a no-op once qs has run)
+        chips = []
+        for name, value in self.form.cleaned_data.items():
+            if name == "sort" or value in (None, ""):
+                continue
+            field = self.form.fields[name]
+            shown = value
+            if not isinstance(field, forms.ModelChoiceField) and hasattr(field, "choices"):
+                shown = dict(field.choices).get(value, value)  # a status or kind: its label
+            chips.append((field.label, shown, f"?{self.query_without(name, 'page')}"))
+        return chips
+
+    def query_without(self, *names):
+        """The request's query string without the parameters ``names``."""
+        rest = self.data.copy()
+        for name in names:
+            rest.pop(name, None)
+        return rest.urlencode()
+
+    @property
+    def description(self):
+        """The filters in words ("Flipkart, Assam"), for feed and page titles."""
+        return ", ".join(str(value) for _label, value, _query in self.active_filters)
+
+
+class MouFilter(RegistryFilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
@@ -146,8 +199,6 @@ class MouFilter(django_filters.FilterSet):
         empty_label="Any status",
         widget=FastSelect,
     )
-    # The year of the date recorded: the signing, or its announcement or first report
-    # where the source gives no signing date (``Mou.date_kind``).
     year_from = YearFilter("From (year)", "year__gte")
     year_to = YearFilter("Up to (year)", "year__lte")
     sort = django_filters.ChoiceFilter(
@@ -160,18 +211,12 @@ class MouFilter(django_filters.FilterSet):
 
     class Meta:
         model = Mou
-        form = MouFilterForm
+        form = YearRangeForm
         fields: list = []
 
-    def filter_queryset(self, queryset):
-        """Filter by the valid fields only (``cleaned_data`` holds no invalid one), and mark
-        each invalid field so screen readers announce it with its message."""
-        for name in self.form.errors:
-            if name in self.form.fields:
-                self.form.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}_error"}
-                )
-        return super().filter_queryset(queryset)
+    @staticmethod
+    def public_rows():
+        return Mou.objects.published()
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -179,47 +224,68 @@ class MouFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["newest"]))
 
-    @property
-    def active_filters(self):
-        """The valid filters in use, as ``(label, value, query string without it)``.
 
-        Lets the page show each filter as a removable chip. Reads the form's
-        cleaned data, so call it after ``qs``; costs no query (the chosen objects
-        were fetched during validation).
-        """
-        if not self.is_bound:
-            return []
-        self.form.is_valid()  # fills cleaned_data (a no-op once qs has run)
-        chips = []
-        for name, value in self.form.cleaned_data.items():
-            if name == "sort" or value in (None, ""):
-                continue
-            field = self.form.fields[name]
-            shown = dict(field.choices).get(value, value) if name == "status" else value
-            chips.append((field.label, shown, f"?{self.query_without(name, 'page')}"))
-        return chips
+class CommitmentFilter(RegistryFilterSet):
+    """The filters of ``/commitments/``: every promise of a published MoU, by how it
+    stands now (overdue included), who made it, where, under which programme."""
 
-    def query_without(self, *names):
-        """The request's query string without the parameters ``names``."""
-        rest = self.data.copy()
-        for name in names:
-            rest.pop(name, None)
-        return rest.urlencode()
+    status = django_filters.ChoiceFilter(
+        label="Status now",
+        method="filter_status",
+        choices=[*Commitment.Status.choices, (OVERDUE, "Overdue")],
+        empty_label="Any status",
+        widget=FastSelect,
+    )
+    followed_up = django_filters.ChoiceFilter(
+        label="Follow-ups",
+        method="filter_followed_up",
+        choices=[("yes", "Followed up"), ("no", "Never followed up")],
+        empty_label="With or without",
+        widget=FastSelect,
+    )
+    party = choice_filter(
+        "Who committed", "party", Party.objects.public().only("slug", "name"), "Anyone"
+    )
+    state = choice_filter("State or UT", "mou__states", State.objects.all(), "Any state")
+    programme = choice_filter(
+        "Programme",
+        "mou__programmes",
+        Programme.objects.public().only("slug", "name"),
+        "Any programme",
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Commitment.Kind.choices, empty_label="Any kind", widget=FastSelect
+    )
+    year_from = YearFilter("MoU from (year)", "year__gte", field_name="mou__signed_on")
+    year_to = YearFilter("MoU up to (year)", "year__lte", field_name="mou__signed_on")
 
-    @property
-    def description(self):
-        """The filters in words ("Flipkart, Assam"), for feed and page titles."""
-        return ", ".join(str(value) for _label, value, _query in self.active_filters)
+    class Meta:
+        model = Commitment
+        form = YearRangeForm
+        fields: list = []
+
+    @staticmethod
+    def public_rows():
+        return Commitment.objects.public()
+
+    def filter_status(self, queryset, name, value):
+        if value == OVERDUE:
+            return queryset.overdue()
+        return queryset.filter(current_status=value)
+
+    def filter_followed_up(self, queryset, name, value):
+        return queryset.followed_up(value == "yes")
 
 
-def filtered_mous(request):
-    """The published MoUs the request's filters select; invalid filters are left out.
-
-    Built once per request (the feed asks for it twice), so its choice lookups run once.
-    """
-    if not hasattr(request, "mou_filter"):
-        request.mou_filter = MouFilter(request.GET, queryset=Mou.objects.published())
-    return request.mou_filter
+def filtered(request, filterset_class):
+    """The public rows ``filterset_class`` selects for the request; invalid filters are
+    left out. Built once per request and class (a feed asks twice), so its choice
+    lookups run once."""
+    built = request.__dict__.setdefault("filtersets", {})
+    if filterset_class not in built:
+        queryset = filterset_class.public_rows()
+        built[filterset_class] = filterset_class(request.GET, queryset=queryset)
+    return built[filterset_class]
 
 
 def refuse_bad_filters(filterset):

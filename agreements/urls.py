@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
-from .feeds import MouFeed
+from .feeds import CommitmentFeed, MouFeed
 from .sitemaps import sitemaps
 
 app_name = "agreements"
@@ -16,6 +16,10 @@ urlpatterns: list = [
     path("mous/export.json", views.mou_json, name="mou_json"),
     path("mous/feed.atom", MouFeed(), name="mou_feed"),
     path("mous/<slug:slug>/", views.mou_detail, name="mou_detail"),
+    path("commitments/", views.commitment_list, name="commitment_list"),
+    path("commitments/export.csv", views.commitment_csv, name="commitment_csv"),
+    path("commitments/export.json", views.commitment_json, name="commitment_json"),
+    path("commitments/feed.atom", CommitmentFeed(), name="commitment_feed"),
     path("states/", views.state_list, name="state_list"),
     path("states/<slug:slug>/", views.state_detail, name="state_detail"),
     path("parties/<slug:slug>/", views.party_detail, name="party_detail"),

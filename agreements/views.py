@@ -9,18 +9,16 @@ from ``published()``, and a party, programme, sector or cluster only drafts name
 has no page (staff who may view MoUs, Editors and Viewers, may preview both).
 """
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from . import exports
-from .filters import MouFilter, filtered_mous, refuse_bad_filters
-from .models import Cluster, Mou, Party, Programme, ReportedFigure, Sector, State
+from .filters import CommitmentFilter, MouFilter, filtered, refuse_bad_filters
+from .models import Cluster, Commitment, Mou, Party, Programme, ReportedFigure, Sector, State
 
 PER_PAGE = 25
 # Renames of states, parties or sectors reach the cached home page within this time.
@@ -58,19 +56,32 @@ def home(request):
     ]
     context = {
         **overview,
+        "scorecard": Commitment.objects.public().scorecard(),
         "per_year": per_year,
         "latest": mous.for_list().order_by("-published_at", "-pk")[:6],
     }
     return render(request, "agreements/home.html", context)
 
 
-def mou_list(request):
-    """The filtered, ordered, paginated list: a fixed number of queries, plus one per
-    chosen filter object (to check it)."""
-    filterset = filtered_mous(request)
+def filtered_list(request, filterset_class, name, **context):
+    """A filtered, paginated public list: a fixed number of queries, plus one per chosen
+    filter object (to check it). ``name`` ("mou") names its template and its addresses:
+    ``agreements:mou_list``, ``mou_csv``, ``mou_json`` and ``mou_feed``."""
+    filterset = filtered(request, filterset_class)
     page, page_note = paginate(request, filterset.qs.for_list())
-    context = {"filter": filterset, "page": page, "page_note": page_note}
-    return render(request, "agreements/mou_list.html", context)
+    urls = {kind: reverse(f"agreements:{name}_{kind}") for kind in ("list", "csv", "json", "feed")}
+    context.update({"filter": filterset, "page": page, "page_note": page_note, "urls": urls})
+    return render(request, f"agreements/{name}_list.html", context)
+
+
+def mou_list(request):
+    return filtered_list(request, MouFilter, "mou")
+
+
+def commitment_list(request):
+    """Every promise of a published MoU, with how the filtered ones stand now."""
+    scorecard = filtered(request, CommitmentFilter).qs.scorecard()
+    return filtered_list(request, CommitmentFilter, "commitment", scorecard=scorecard)
 
 
 def mou_detail(request, slug):
@@ -123,6 +134,9 @@ class EntityPage:
         }
         if self.model in FIGURE_SUBJECTS:
             context["figures"] = ReportedFigure.objects.about(obj)
+        if commitments := CommitmentFilter.base_filters.get(self.filter_name):
+            promises = Commitment.objects.public().filter(**{commitments.field_name: obj})
+            context["scorecard"] = promises.scorecard()
         return render(request, self.template, context)
 
 
@@ -173,36 +187,33 @@ cluster_detail = EntityPage(
 sector_detail = EntityPage("sector", "agreements/sector_detail.html", more_context=_sector_context)
 
 
-def mou_csv(request):
-    """The filtered list in the CSV import's columns (formula-escaped by ``resources``),
-    streamed: a fixed number of queries per chunk of MoUs (``MouQuerySet.in_chunks()``)."""
-    filterset = filtered_mous(request)
+def download(request, filterset_class, write, file_name):
+    """A filtered list streamed as a file: ``write(request, queryset)`` yields its text.
+    Programs read downloads, so a filter that cannot be applied is a 400 naming it."""
+    filterset = filtered(request, filterset_class)
     if refused := refuse_bad_filters(filterset):
         return refused
-    rows = exports.iter_mous_csv(filterset.qs)
-    return _download(rows, "text/csv; charset=utf-8", "mous.csv")
+    kind = "text/csv; charset=utf-8" if file_name.endswith(".csv") else "application/json"
+    response = StreamingHttpResponse(write(request, filterset.qs), content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def mou_csv(request):
+    """The filtered list in the CSV import's columns, formula-escaped."""
+    return download(request, MouFilter, lambda r, qs: exports.iter_mous_csv(qs), "mous.csv")
 
 
 def mou_json(request):
-    """The filtered list as plain JSON, published fields only (no import bookkeeping),
-    streamed a chunk of MoUs at a time like the CSV."""
-    filterset = filtered_mous(request)
-    if refused := refuse_bad_filters(filterset):
-        return refused
-    mous = filterset.qs.for_list().prefetch_related("clusters", "sources")
-    about = {
-        "registry": settings.REGISTRY_NAME,
-        "generated_at": timezone.now(),
-        "query": request.GET.urlencode(),
-    }
-    items = (exports.mou_as_json(request, mou) for mou in mous.in_chunks())
-    return _download(exports.iter_json(about, items), "application/json", "mous.json")
+    return download(request, MouFilter, exports.iter_mous_json, "mous.json")
 
 
-def _download(chunks, content_type, file_name):
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+def commitment_csv(request):
+    return download(request, CommitmentFilter, exports.iter_commitments_csv, "commitments.csv")
+
+
+def commitment_json(request):
+    return download(request, CommitmentFilter, exports.iter_commitments_json, "commitments.json")
 
 
 def robots_txt(request):

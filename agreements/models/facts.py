@@ -4,6 +4,7 @@ reactions, people present and programme benefits."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..formats import format_partial_date, indian_number
@@ -17,6 +18,7 @@ class MouStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     EXPIRED = "expired", "Expired"
     TERMINATED = "terminated", "Terminated"
+    DORMANT = "dormant", "Reported dormant"
 
     @classmethod
     def from_signing(cls):
@@ -59,6 +61,74 @@ def require_status_source(fact):
                 "signing can say: name the source that reports it."
             }
         )
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def public(self):
+        """The commitments of published MoUs: the only ones the public sees."""
+        return self.filter(mou__published=True)
+
+    def overdue(self):
+        """Past the end of their period, and no follow-up reports them fulfilled."""
+        return self.filter(due_on__lt=timezone.localdate()).exclude(
+            current_status=CommitmentStatus.FULFILLED
+        )
+
+    def followed_up(self, yes=True):
+        """With (or, ``yes=False``, without) any follow-up."""
+        return self.filter(self._has_follow_up() if yes else ~self._has_follow_up())
+
+    def _has_follow_up(self):
+        follow_ups = self.model.follow_ups.rel.related_model.objects
+        return models.Exists(follow_ups.filter(commitment=models.OuterRef("pk")))
+
+    def for_list(self):
+        """What a row of the commitment list shows: one query, the MoU and the party
+        joined."""
+        return self.select_related("mou", "party").order_by(
+            models.F("mou__signed_on").desc(nulls_last=True), "mou__title", "pk"
+        )
+
+    def for_export(self):
+        """What a download row holds: the MoU, party and source joined, and the count and
+        latest date of its follow-ups. One query (per chunk when iterated)."""
+        return (
+            self.select_related("mou", "party", "source")
+            .annotate(
+                follow_up_count=models.Count("follow_ups"),
+                last_follow_up_on=models.Max("follow_ups__dated_on"),
+            )
+            .order_by("mou__reference", "mou__pk", "pk")
+        )
+
+    def with_news_at(self):
+        """Annotated ``news_at``: when its latest follow-up was recorded, else when its
+        MoU was first published; a subquery, no extra query."""
+        follow_ups = self.model.follow_ups.rel.related_model.objects
+        latest = follow_ups.filter(commitment=models.OuterRef("pk")).order_by("-created_at")
+        return self.annotate(
+            news_at=Coalesce(
+                models.Subquery(latest.values("created_at")[:1]), models.F("mou__published_at")
+            )
+        )
+
+    def scorecard(self):
+        """How these promises stand: the count by current status, how many any
+        follow-up concerns, how many are overdue. One aggregate query."""
+        counts = self.annotate(has_follow_up=self._has_follow_up()).aggregate(
+            total=models.Count("pk"),
+            followed_up=models.Count("pk", filter=Q(has_follow_up=True)),
+            overdue=models.Count("pk", filter=Q(pk__in=self.overdue().values("pk"))),
+            **{
+                status: models.Count("pk", filter=Q(current_status=status))
+                for status in CommitmentStatus.values
+            },
+        )
+        counts["never_followed_up"] = counts["total"] - counts["followed_up"]
+        counts["by_status"] = [
+            (value, label, counts[value]) for value, label in CommitmentStatus.choices
+        ]
+        return counts
 
 
 class Commitment(SourcedModel):
@@ -122,6 +192,8 @@ class Commitment(SourcedModel):
         help_text="The end of its period, from the MoU's date (the last day it can mean).",
     )
 
+    objects = CommitmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["mou", "pk"]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["current_status"])]
@@ -164,6 +236,9 @@ class Commitment(SourcedModel):
             and self.due_on < timezone.localdate()
             and self.current_status != self.Status.FULFILLED
         )
+
+    def get_absolute_url(self):
+        return f"{self.mou.get_absolute_url()}#commitment-{self.pk}"
 
     @property
     def target_display(self):

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.db.models.functions import Coalesce, Greatest, Now, NullIf
 from django.utils import timezone
 
 from ..formats import format_partial_date, indian_number
@@ -205,7 +205,8 @@ NO_DATE = datetime.date(1, 1, 1)
 def refresh_derived(mous):
     """Recompute what follow-ups and checks decide for the MoUs of the queryset ``mous``
     and their commitments: current statuses, the date of the last news, and when each
-    commitment with a period falls due.
+    commitment with a period falls due. Marks the MoUs updated, so cached pages that
+    count them change.
 
     A fixed number of UPDATEs whatever the number of MoUs; the due dates are computed in
     Python, for the commitments that have a period (few do).
@@ -232,6 +233,7 @@ def refresh_derived(mous):
     last_follow_up = latest.filter(mou=OuterRef("pk")).values("dated_on")[:1]
     last_check = NewsCheck.objects.filter(mou=OuterRef("pk")).order_by("-checked_on")
     Mou.objects.filter(pk__in=ids).update(
+        updated_at=Now(),
         current_status=Coalesce(
             Subquery(
                 latest.filter(mou=OuterRef("pk"), commitment=None)
