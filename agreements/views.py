@@ -56,7 +56,6 @@ def home(request):
     ]
     context = {
         **overview,
-        "scorecard": Commitment.objects.public().scorecard(),
         "per_year": per_year,
         "latest": mous.for_list().order_by("-published_at", "-pk")[:6],
     }

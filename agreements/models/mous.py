@@ -224,6 +224,7 @@ class MouQuerySet(models.QuerySet):
             "companies": companies[:12],
             "programmes": list(self.ranked(Programme.objects.all())[:12]),
             "sectors": list(self.ranked(Sector.objects.all())),
+            "scorecard": Commitment.objects.filter(mou__in=self.values("pk")).scorecard(),
         }
 
     def related_to(self, mou):
