@@ -8,10 +8,12 @@ by ``Mou.published_at``, the moment an MoU first reached the public.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .filters import CommitmentFilter, MouFilter, filtered, refuse_bad_filters
+from .models import Mou, MouVersion
 
 FEED_LENGTH = 50
 
@@ -116,3 +118,56 @@ class CommitmentFeed(FilteredFeed):
 
     def item_pubdate(self, commitment):
         return commitment.news_at
+
+
+class ChangesFeed(Feed):
+    """Every change to a published MoU's page, newest first: one entry per version."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug=None):
+        return None
+
+    def title(self, mou):
+        return f"{settings.REGISTRY_NAME}: changes"
+
+    def link(self, mou):
+        return reverse("agreements:changes")
+
+    def subtitle(self, mou):
+        return "Each new version of an MoU's record: what changed, and why."
+
+    def versions(self, mou):
+        return MouVersion.objects.public()
+
+    def items(self, mou):
+        """One query: the newest versions with their MoU."""
+        return self.versions(mou).select_related("mou").defer("document")[:FEED_LENGTH]
+
+    def item_title(self, version):
+        return f"{version.mou.title}: version {version.number}"
+
+    def item_link(self, version):
+        return reverse("agreements:mou_version", args=[version.mou.slug, version.number])
+
+    def item_description(self, version):
+        return " ".join([f"{version.get_kind_display()}: {version.note}", *version.changes])
+
+    def item_pubdate(self, version):
+        return version.created_at
+
+
+class MouChangesFeed(ChangesFeed):
+    """The changes to one MoU, for a reader following it."""
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Mou.objects.published().only("title", "slug"), slug=slug)
+
+    def title(self, mou):
+        return f"{settings.REGISTRY_NAME}: changes to “{mou.title}”"
+
+    def link(self, mou):
+        return reverse("agreements:mou_history", args=[mou.slug])
+
+    def versions(self, mou):
+        return MouVersion.objects.public().filter(mou=mou)

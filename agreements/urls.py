@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
-from .feeds import CommitmentFeed, MouFeed
+from .feeds import ChangesFeed, CommitmentFeed, MouChangesFeed, MouFeed
 from .sitemaps import sitemaps
 
 app_name = "agreements"
@@ -16,6 +16,11 @@ urlpatterns: list = [
     path("mous/export.json", views.mou_json, name="mou_json"),
     path("mous/feed.atom", MouFeed(), name="mou_feed"),
     path("mous/<slug:slug>/", views.mou_detail, name="mou_detail"),
+    path("mous/<slug:slug>/history/", views.mou_history, name="mou_history"),
+    path("mous/<slug:slug>/v/<int:number>/", views.mou_version, name="mou_version"),
+    path("mous/<slug:slug>/changes.atom", MouChangesFeed(), name="mou_changes_feed"),
+    path("changes/", views.recent_changes, name="changes"),
+    path("changes/feed.atom", ChangesFeed(), name="changes_feed"),
     path("commitments/", views.commitment_list, name="commitment_list"),
     path("commitments/export.csv", views.commitment_csv, name="commitment_csv"),
     path("commitments/export.json", views.commitment_json, name="commitment_json"),

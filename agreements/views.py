@@ -18,7 +18,17 @@ from django.utils.http import urlencode
 
 from . import exports
 from .filters import CommitmentFilter, MouFilter, filtered, refuse_bad_filters
-from .models import Cluster, Commitment, Mou, Party, Programme, ReportedFigure, Sector, State
+from .models import (
+    Cluster,
+    Commitment,
+    Mou,
+    MouVersion,
+    Party,
+    Programme,
+    ReportedFigure,
+    Sector,
+    State,
+)
 
 PER_PAGE = 25
 # Renames of states, parties or sectors reach the cached home page within this time.
@@ -88,11 +98,41 @@ def mou_detail(request, slug):
     related list's ``for_list()``). Editors and Viewers may preview drafts."""
     mou = get_object_or_404(Mou.objects.visible_to(request.user).for_detail(), slug=slug)
     related = Mou.objects.published().related_to(mou).for_list()[:6]
-    return render(
-        request,
-        "agreements/mou_detail.html",
-        {"mou": mou, "sources": mou.numbered_sources, "related": related},
+    context = {
+        "mou": mou,
+        "sources": mou.numbered_sources,
+        "related": related,
+        "version": mou.versions.order_by("-number").only("mou", "number", "created_at").first(),
+    }
+    return render(request, "agreements/mou_detail.html", context)
+
+
+def mou_history(request, slug):
+    """Every version of a published MoU, newest first, with what changed in words."""
+    mou = get_object_or_404(Mou.objects.published().only("title", "slug"), slug=slug)
+    versions = mou.versions.order_by("-number").defer("document")
+    page, page_note = paginate(request, versions)
+    context = {"mou": mou, "page": page, "page_note": page_note}
+    return render(request, "agreements/mou_history.html", context)
+
+
+def mou_version(request, slug, number):
+    """The MoU's page as it was at version ``number``, from the record stored then."""
+    version = get_object_or_404(
+        MouVersion.objects.filter(mou__published=True).select_related("mou"),
+        mou__slug=slug,
+        number=number,
     )
+    latest = version.mou.versions.order_by("-number").values_list("number", flat=True).first()
+    context = {"version": version, "record": version.document, "latest": latest}
+    return render(request, "agreements/mou_version.html", context)
+
+
+def recent_changes(request):
+    """Every version of every published MoU, newest first: the registry's change log."""
+    versions = MouVersion.objects.public().defer("document").select_related("mou")
+    page, page_note = paginate(request, versions)
+    return render(request, "agreements/changes.html", {"page": page, "page_note": page_note})
 
 
 def state_list(request):

@@ -268,7 +268,7 @@ def many_mous(db):
 @pytest.fixture
 def founding_articles(db):
     """The registry as ``make run`` starts it: the states, the vocabulary and the five
-    founding articles' records."""
-    from django.core.management import call_command
+    founding articles' records, each MoU at version 1."""
+    from agreements.management.commands.bootstrap import load_founding_records
 
-    call_command("loaddata", "states", "vocabulary", "articles", verbosity=0)
+    load_founding_records()

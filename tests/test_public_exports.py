@@ -49,8 +49,8 @@ def test_the_csv_download_holds_exactly_the_filtered_rows(client, three_mous):
 def test_the_csv_download_uses_the_import_columns(client, three_mous):
     header = client.get("/mous/export.csv").getvalue().decode().splitlines()[0]
     assert header.split(",") == [
-        "reference", "title", "signed_on", "date_kind", "states", "parties", "programmes", "sectors",
-        "clusters", "commitments", "status", "summary", "source_url", "source_title",
+        "reference", "title", "signed_on", "date_kind", "states", "parties", "programmes",
+        "sectors", "clusters", "commitments", "status", "summary", "source_url", "source_title",
         "source_publisher", "source_published_on", "published",
     ]  # fmt: skip
 

@@ -15,7 +15,7 @@ BUDGETS = [
     ("/mous/?state=state-01&programme=programme-1&sector=sector-1&status=signed", 13),
     ("/mous/?cluster=place-1&year_from=2016&year_to=2020", 11),
     ("/mous/?year_from=abc&state=XX&page=999", 11),
-    ("/mous/bulk-mou-001/", 21),
+    ("/mous/bulk-mou-001/", 22),
     ("/states/", 1),
     ("/states/state-01/", 11),
     ("/parties/party-1/", 11),
@@ -57,7 +57,7 @@ def test_the_big_list_really_is_big(client, many_mous):
 def test_the_detail_page_budget_holds_with_everything_filled_in(
     client, many_mous, rich_mou, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         response = client.get(rich_mou.get_absolute_url())
     assert response.status_code == 200
 
@@ -66,9 +66,39 @@ def test_staff_pages_cost_only_the_session_user_and_permissions_more(
     client, many_mous, editor, django_assert_max_num_queries
 ):
     client.force_login(editor)
-    with django_assert_max_num_queries(21 + 4):
+    with django_assert_max_num_queries(22 + 4):
         client.get("/mous/bulk-mou-001/")
     with django_assert_max_num_queries(10 + 4):
         client.get("/mous/")
     with django_assert_max_num_queries(7 + 4):
         client.get("/clusters/place-1/")
+
+
+@pytest.fixture
+def many_versions(many_mous):
+    """Every published MoU at version 1, and bulk-mou-001 at version 5."""
+    from agreements.models import Mou, record_versions
+
+    record_versions(Mou.objects.all(), "First published")
+    for n in range(4):
+        Mou.objects.filter(slug="bulk-mou-001").update(place=f"Place {n}")
+        record_versions(Mou.objects.filter(slug="bulk-mou-001"), f"Change {n}")
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        ("/mous/bulk-mou-001/history/", 3),
+        ("/mous/bulk-mou-001/v/2/", 2),
+        ("/mous/bulk-mou-001/changes.atom", 2),
+        ("/changes/", 2),
+        ("/changes/?page=5", 2),
+        ("/changes/feed.atom", 1),
+    ],
+)
+def test_history_pages_have_a_fixed_query_budget(
+    client, many_versions, url, budget, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -20,6 +20,7 @@ from ..models import (
     Programme,
     Source,
     publication_time,
+    record_versions,
     refresh_derived,
 )
 from .cells import MAX_LENGTHS, key
@@ -68,7 +69,11 @@ def apply_plan(plan, *, user=None, via=ImportRecord.Via.COMMAND, progress=None):
         _update_mous(plan.current, updated, record, ids)
         # Statuses, dates and commitments were written without save(): recompute what
         # derives from them (the current statuses, the last news) for what was written.
-        refresh_derived(Mou.objects.filter(last_import=record))
+        written = Mou.objects.filter(last_import=record)
+        refresh_derived(written)
+        # Every published MoU the import changed gets a version naming the import.
+        when = timezone.localtime(record.created_at)
+        record_versions(written, f"Import of {record.file_name} on {when:%-d %B %Y}", user=user)
     report.record = record
     return record
 

@@ -11,7 +11,7 @@ what was not.
 
 The models live in modules by what they hold: ``entities`` (what MoUs name),
 ``mous``, ``facts`` (what the sources report about an MoU), ``followups`` (what
-happened since) and ``records``.
+happened since), ``versions`` (public history) and ``records``.
 """
 
 from .entities import (
@@ -43,6 +43,7 @@ from .facts import (
 from .followups import FollowUp, NewsCheck, refresh_derived
 from .mous import Mou, MouParty, MouQuerySet
 from .records import ImportRecord
+from .versions import MouVersion, describe_changes, mou_document, record_versions
 
 __all__ = [
     "Attendee",
@@ -57,6 +58,7 @@ __all__ = [
     "MouParty",
     "MouQuerySet",
     "MouStatus",
+    "MouVersion",
     "NewsCheck",
     "Party",
     "Precision",
@@ -71,7 +73,10 @@ __all__ = [
     "State",
     "may_preview",
     "publication_time",
+    "record_versions",
     "refresh_derived",
+    "describe_changes",
+    "mou_document",
     "require_status_source",
     "unique_slug",
 ]

@@ -1,7 +1,9 @@
-"""Prepare a development database: load the fixtures once, and make a first staff login.
+"""Prepare a database: load the fixtures once (their MoUs published as version 1), and
+in development make a first staff login.
 
 ``make run`` calls this after ``migrate`` on every start, so it must be cheap
-and idempotent: it does nothing when the registry already holds data.
+and idempotent: it does nothing when the registry already holds data. A first
+deployment runs it too; in production it creates no login.
 """
 
 import secrets
@@ -11,9 +13,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from agreements.models import State
+from agreements.models import Mou, State, record_versions
 
 FIXTURES = ["states", "vocabulary", "articles"]
+FIRST_NOTE = "First published, from the registry's five founding articles."
+
+
+def load_founding_records():
+    """The states, the vocabulary and the five articles' records, each published MoU at
+    version 1 (loading fixtures bypasses the code that records versions)."""
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    record_versions(Mou.objects.all(), FIRST_NOTE)
 
 
 class Command(BaseCommand):
@@ -23,7 +33,7 @@ class Command(BaseCommand):
         if State.objects.exists():
             self.stdout.write("Registry data already present; nothing to load.")
         else:
-            call_command("loaddata", *FIXTURES, verbosity=0)
+            load_founding_records()
             self.stdout.write(self.style.SUCCESS("Loaded the fixtures from the five articles."))
 
         user_model = get_user_model()
