@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from agreements.management.commands.bootstrap import load_founding_records
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
@@ -69,8 +70,9 @@ def browser(async_unsafe_allowed):
 
 @pytest.fixture
 def registry(transactional_db, async_unsafe_allowed):
-    """The five articles' MoUs; live_server tests need the transactional database."""
-    call_command("loaddata", "states", "vocabulary", "articles", verbosity=0)
+    """The five articles' MoUs at version 1, as ``make run`` starts; live_server tests
+    need the transactional database."""
+    load_founding_records()
 
 
 @pytest.fixture
@@ -284,6 +286,11 @@ ACCESSIBILITY_PAGES = [
     "/programmes/flipkart-samarth/",
     "/clusters/moradabad-brassware/",
     "/sectors/handloom/",
+    "/commitments/",
+    "/commitments/?status=done",
+    "/changes/",
+    "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/history/",
+    "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/v/1/",
     "/no-such-page/",
 ]
 
@@ -301,3 +308,24 @@ def test_pages_pass_the_axe_accessibility_checks(open_page, path, viewport):
         for rule in results.response["violations"]
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_a_journalist_follows_a_citation_to_the_version_it_cites(open_page):
+    """The citation names a version's permanent address; after the record changes, that
+    address still shows what was cited, marked as an earlier version."""
+    from agreements.models import Mou, record_versions
+
+    page = open_page("/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/")
+    citation = page.locator(".citation").inner_text()
+    cited = re.search(r"http://\S+/v/1/", citation).group(0)
+    Mou.objects.filter(reference="jk-2020-samarth").update(place="Srinagar")
+    record_versions(Mou.objects.filter(reference="jk-2020-samarth"), "Added the place")
+    page.goto(cited)
+    screenshot(page, "f1-cited-version")
+    expect(page.get_by_role("note")).to_contain_text("an earlier version")
+    expect(page.locator("article")).not_to_contain_text("Srinagar")
+    page.get_by_role("link", name="See the current record").click()
+    expect(page.locator("dl.facts")).to_contain_text("Srinagar")
+    page.get_by_role("link", name="History of this record").click()
+    expect(page.locator(".versions")).to_contain_text("place: (none) → Srinagar")
+    screenshot(page, "f2-history")
