@@ -9,16 +9,20 @@ shown as columns are ``list_select_related``, and counts are annotated.
 from collections import defaultdict
 
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
+from django.contrib.auth import get_permission_codename
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from .admin_import import MouImportExportMixin
+from .forms import MouAdminForm, ReportedFigureAdminForm
 from .models import (
     Attendee,
     Beneficiary,
+    Benefit,
     Cluster,
     Commitment,
     ImportRecord,
@@ -69,15 +73,6 @@ class PartyAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
     list_select_related = ["state", "parent"]
     search_fields = ["name", "short_name", "other_names"]
     autocomplete_fields = ["parent", "state"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
-    list_display = ["name", "owner", "launched_year", "mou_count", "public_link"]
-    list_select_related = ["owner"]
-    search_fields = ["name", "description"]
-    autocomplete_fields = ["owner"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -136,18 +131,38 @@ class PageAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class PageAutocompleteInline:
-    """Inlines whose autocomplete fields share one label lookup per page (see above),
-    and whose rows come with those related objects, which their labels show."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.autocomplete_fields)
+class PageAutocompleteFields:
+    """Admins and inlines whose autocomplete foreign keys share one label lookup per
+    page (see above)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
             labels = request.__dict__.setdefault("_autocomplete_labels", {})
             kwargs["widget"] = PageAutocomplete(db_field, self.admin_site, labels)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PageAutocompleteInline(PageAutocompleteFields):
+    """Inlines whose rows come with the related objects their autocomplete labels show."""
+
+    def get_queryset(self, request):
+        foreign_keys = [
+            name
+            for name in self.autocomplete_fields
+            if self.model._meta.get_field(name).many_to_one
+        ]
+        return super().get_queryset(request).select_related(*foreign_keys)
+
+
+class PageAutocompleteAdmin(PageAutocompleteFields):
+    """A change page that fills the shared labels of its form and inlines at once."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        forms = [context["adminform"].form] if "adminform" in context else []
+        for inline in context.get("inline_admin_formsets", []):
+            forms += inline.formset.forms
+        load_autocomplete_labels(request, forms)
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class RequiredRowsInline(PageAutocompleteInline):
@@ -158,29 +173,67 @@ class RequiredRowsInline(PageAutocompleteInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
-def load_autocomplete_labels(request, formsets):
-    """Fill the page's shared labels: one query per related model for all inline rows."""
+def load_autocomplete_labels(request, forms):
+    """Fill the page's shared labels: one query per related model for all the forms."""
     labels = request.__dict__.get("_autocomplete_labels", {})
     wanted = defaultdict(set)
-    for formset in formsets:
-        for form in formset.forms:
-            for name, field in form.fields.items():
-                widget = getattr(field.widget, "widget", field.widget)
-                if isinstance(widget, PageAutocomplete) and form[name].value():
-                    wanted[widget.field.related_model].add(form[name].value())
+    for form in forms:
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, PageAutocomplete) and form[name].value():
+                wanted[widget.field.related_model].add(form[name].value())
     for model, pks in wanted.items():
         for obj in model._default_manager.filter(pk__in=pks):
             labels[model][str(obj.pk)] = str(obj)
 
 
-class MouPartyInline(RequiredRowsInline, admin.TabularInline):
-    """The MoU's parties: at least two, each with its role and signatory."""
+class PartialDatesAdmin:
+    """Shows read-only pages' partial dates at their precision.
+
+    Editors type a partial date in a ``PartialDateField``; a read-only page (Viewers)
+    shows the stored value instead, which would give a month as its first day. There
+    each date in ``partial_date_displays`` is replaced by the admin's method of that
+    name, which shows it as the public pages do ("September 2021").
+    """
+
+    partial_date_displays = {}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        shown = self.partial_date_displays
+
+        def swap(line):
+            if isinstance(line, list | tuple):
+                return tuple(shown.get(name, name) for name in line)
+            return shown.get(line, line)
+
+        return [
+            (name, {**options, "fields": [swap(line) for line in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.partial_date_displays.values()]
+
+
+# Text boxes in inlines: a few lines each, so a page of facts stays short to scroll.
+SHORT_TEXTAREAS = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+
+
+class MouPartyInline(RequiredRowsInline, admin.StackedInline):
+    """The MoU's parties: at least two, each with its role and signatory.
+
+    Stacked, two lines a party: as a table row, a party's five fields are wider than a
+    1280 px screen leaves, and pushed its delete box off the screen.
+    """
 
     model = MouParty
     extra = 0
     min_num = 2
     autocomplete_fields = ["party"]
-    fields = ["party", "role", "signatory", "signatory_title", "order"]
+    fields = [("party", "role"), ("signatory", "signatory_title", "order")]
 
 
 class MouSourceInline(RequiredRowsInline, admin.TabularInline):
@@ -195,42 +248,121 @@ class MouSourceInline(RequiredRowsInline, admin.TabularInline):
 
 
 class SourcedInline(PageAutocompleteInline, admin.StackedInline):
-    """Inlines for facts that name their source: the source picker is an autocomplete."""
+    """Inlines for facts that name their source: the source picker is an autocomplete.
+
+    A line holds two or three short fields, or one autocomplete (with its buttons) and a
+    short field: a field pushed onto a second line by a full one loses its label column.
+    """
 
     extra = 0
     autocomplete_fields = ["source", "party"]
+    formfield_overrides = SHORT_TEXTAREAS
 
 
 class CommitmentInline(SourcedInline):
     model = Commitment
+    autocomplete_fields = ["source", "party", "status_source"]
     fields = [
-        ("party", "kind", "status"),
+        ("party", "kind"),
         "description",
-        ("target_value", "target_unit", "period"),
-        ("source", "quote"),
+        ("target_value", "target_unit"),
+        ("period", "period_months"),
+        ("status", "status_source"),
+        "source",
+        "quote",
     ]
 
 
-class ReportedFigureInline(SourcedInline):
+class ReportedFigureInline(PartialDatesAdmin, SourcedInline):
+    """Figures about the MoU itself; most figures a report gives are context, recorded
+    without an MoU (under Reported figures)."""
+
     model = ReportedFigure
+    form = ReportedFigureAdminForm
+    verbose_name_plural = "figures about the MoU itself"
+    classes = ["collapse"]
     autocomplete_fields = ["source", "party", "programme", "state", "sector"]
+    partial_date_displays = {"as_of": "as_of_as_given"}
     fields = [
         "description",
-        ("qualifier", "value", "unit", "value_as_written"),
-        ("party", "programme", "state", "sector"),
-        ("as_of", "as_of_precision"),
-        ("source", "quote"),
+        ("qualifier", "value", "unit"),
+        ("value_as_written", "as_of"),
+        "party",
+        "programme",
+        "state",
+        "sector",
+        "source",
+        "quote",
     ]
+
+    @admin.display(description="As of")
+    def as_of_as_given(self, figure):
+        return figure.as_of_display
 
 
 class ReactionInline(SourcedInline):
     model = Reaction
-    fields = [("party", "speaker", "speaker_title", "stance"), "summary", ("source", "quote")]
+    classes = ["collapse"]
+    fields = [
+        "party",
+        ("stance", "speech"),
+        ("speaker", "speaker_title"),
+        "summary",
+        "announced_actions",
+        "source",
+        "quote",
+    ]
 
 
 class AttendeeInline(SourcedInline):
     model = Attendee
-    fields = [("name", "title", "party"), ("source", "quote")]
+    classes = ["collapse"]
+    fields = [("name", "title"), "party", "source", "quote"]
+
+
+class BenefitInline(SourcedInline):
+    """What a programme offers everyone under it, as opposed to what one MoU commits to.
+
+    Part of the programme: who may view or change the programme may view or change its
+    benefits, as Django does for the rows linking two models (the staff groups of
+    migration 0002 name their models' permissions one by one, and predate benefits).
+    """
+
+    model = Benefit
+    autocomplete_fields = ["source"]
+    fields = [("kind", "period"), "description", "source", "quote"]
+
+    def _may(self, request, *actions):
+        opts = self.parent_model._meta
+        return any(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in actions
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "view", "change")
+
+    def has_add_permission(self, request, obj):
+        return self._may(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PublicLinkMixin, MouCountMixin, PageAutocompleteAdmin, admin.ModelAdmin):
+    list_display = ["name", "owner", "launched_year", "mou_count", "public_link"]
+    list_select_related = ["owner"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["owner"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [BenefitInline]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
 
 class SignedYearFilter(admin.SimpleListFilter):
@@ -253,17 +385,27 @@ class SignedYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Mou)
-class MouAdmin(MouImportExportMixin, PublicLinkMixin, ImportExportModelAdmin):
+class MouAdmin(
+    MouImportExportMixin,
+    PublicLinkMixin,
+    PartialDatesAdmin,
+    PageAutocompleteAdmin,
+    ImportExportModelAdmin,
+):
+    """The MoU page keeps what most edits touch open at the top and the rest folded; its
+    inlines fit a 1280 px screen (``static/css/admin.css``)."""
+
     # Import and export in the one documented format (agreements.resources); only
     # Editors import (IMPORT_EXPORT_IMPORT_PERMISSION_CODE), uploads are size-limited.
     resource_classes = [MouResource]
     import_formats = [MouSpreadsheetFormat]
     export_formats = [base_formats.CSV, base_formats.XLSX]
 
+    form = MouAdminForm
     list_display = [
         "title",
         "status",
-        "signed_on_display",
+        "date_as_recorded",
         "state_names",
         "published",
         "public_link",
@@ -279,9 +421,10 @@ class MouAdmin(MouImportExportMixin, PublicLinkMixin, ImportExportModelAdmin):
     search_fields = ["title", "reference", "summary", "parties__name", "parties__short_name"]
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["states", "programmes", "sectors", "clusters"]
+    autocomplete_fields = ["states", "programmes", "sectors", "clusters", "status_source"]
     filter_horizontal = ["beneficiaries"]
     readonly_fields = ["created_at", "updated_at", "created_by_import", "last_import"]
+    partial_date_displays = {"signed_on": "date_as_recorded"}
     inlines = [
         MouPartyInline,
         MouSourceInline,
@@ -291,38 +434,75 @@ class MouAdmin(MouImportExportMixin, PublicLinkMixin, ImportExportModelAdmin):
         AttendeeInline,
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "reference", "status", "published"]}),
         (
-            "Signing",
+            None,
             {
                 "fields": [
-                    ("signed_on", "signed_on_precision"),
-                    "signed_on_note",
-                    ("place", "occasion"),
-                    ("ends_on", "duration"),
+                    "title",
+                    ("signed_on", "date_kind"),
+                    ("status", "status_source"),
+                    "published",
+                    "summary",
                 ]
             },
         ),
-        ("Content", {"fields": ["summary", "objectives", "beneficiaries"]}),
         ("Scope", {"fields": ["states", "programmes", "sectors", "clusters"]}),
+        # A folded part opens when one of its fields has an error, but Django only looks
+        # for fields on lines of their own: folded parts that can have errors keep one
+        # field a line.
+        (
+            "About the date and the term",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "signed_on_note",
+                    "place",
+                    "occasion",
+                    "ends_on",
+                    "duration",
+                    "term_months",
+                ],
+            },
+        ),
+        (
+            "Objectives and beneficiaries",
+            {"classes": ["collapse"], "fields": ["objectives", "beneficiaries"]},
+        ),
+        ("Address and reference", {"classes": ["collapse"], "fields": ["slug", "reference"]}),
         (
             "Record",
-            {"fields": [("created_at", "updated_at"), ("created_by_import", "last_import")]},
+            {
+                "classes": ["collapse"],
+                "fields": [("created_at", "updated_at"), ("created_by_import", "last_import")],
+            },
         ),
     ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
         # The changelist shows every MoU's states: one extra query per page, not per row.
         return super().get_queryset(request).prefetch_related("states")
 
-    def render_change_form(self, request, context, *args, **kwargs):
-        formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
-        load_autocomplete_labels(request, formsets)
-        return super().render_change_form(request, context, *args, **kwargs)
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        """Folded inlines say how many rows they hold ("Reactions (2)"), so an editor
+        knows whether there is anything inside without opening them. The inlines are
+        this request's own instances, so their headings can be changed."""
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            inline = inline_formset.opts
+            if "collapse" in (inline.classes or []):
+                count = inline_formset.formset.initial_form_count()
+                inline.verbose_name_plural = f"{inline.verbose_name_plural} ({count})"
+        return inline_formsets
 
-    @admin.display(description="Signed", ordering="signed_on")
-    def signed_on_display(self, obj):
-        return obj.signed_on_display
+    @admin.display(description="Date", ordering="signed_on")
+    def date_as_recorded(self, obj):
+        """The date at its precision, and what it is when not the signing's."""
+        if obj.date_kind == Mou.DateKind.SIGNED or obj.signed_on is None:
+            return obj.signed_on_display
+        return f"{obj.signed_on_display} ({obj.get_date_kind_display().lower()})"
 
     @admin.display(description="States")
     def state_names(self, obj):

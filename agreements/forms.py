@@ -1,14 +1,18 @@
-"""The admin's forms: the MoU import's upload form (size limit, file checks).
+"""The admin's forms: the MoU import's upload form (size limit, file checks), and one
+input for a date known to the day, the month or the year.
 
 The import's admin hooks are in ``agreements.admin_import``; the reading, validation
 and writing in ``agreements.importing``.
 """
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from import_export.forms import ImportForm
 
 from .importing import ImportFileError, read_table
+from .importing.cells import format_signed_on, parse_signed_on
+from .models import Precision
 
 COMMAND_HINT = "python manage.py import_mous FILE"
 
@@ -44,3 +48,83 @@ class MouImportForm(ImportForm):
         if not table.rows:
             raise ValidationError([str(error) for error in table.errors])
         return upload
+
+
+# A text box as wide as the form, for a headline-long text: it shows whole.
+FULL_WIDTH = forms.TextInput(attrs={"class": "full-width"})
+
+
+class PartialDateField(forms.CharField):
+    """A date as precisely as a source gives it, typed as ``2021``, ``2021-02`` or
+    ``2021-02-18``: one input instead of a date and a precision to keep in step.
+
+    Read by the import's own parser (``parse_signed_on``), so the admin and the import
+    accept the same dates with the same messages. Cleans to a ``(date, precision)``
+    pair, ``(None, Precision.UNKNOWN)`` when empty; shows a stored pair back as it
+    would be typed (``format_signed_on``: 2021-09 for a month).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "e.g. 2021-09"}))
+        kwargs.setdefault(
+            "help_text",
+            "YYYY-MM-DD, YYYY-MM or YYYY: as precisely as the source gives it. "
+            "Empty when it is not reported.",
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None, Precision.UNKNOWN
+        try:
+            return parse_signed_on(text)
+        except ValueError as problem:
+            raise ValidationError(str(problem), code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value[0])
+
+    def prepare_value(self, value):
+        return format_signed_on(*value) if isinstance(value, tuple) else value
+
+
+class PartialDatesForm(forms.ModelForm):
+    """A model form whose partial dates (``partial_dates``: date field -> precision
+    field) are each one ``PartialDateField`` named after the date field; the precision
+    field is set from what was typed, and is left out of the form."""
+
+    partial_dates = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, precision in self.partial_dates.items():
+            # The stored pair, which the field shows back as typed (and compares typed
+            # text with, so an untouched date is no change).
+            self.initial[name] = (getattr(self.instance, name), getattr(self.instance, precision))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, precision in self.partial_dates.items():
+            if name in cleaned:
+                cleaned[name], value = cleaned[name]
+                setattr(self.instance, precision, value)
+        return cleaned
+
+
+class MouAdminForm(PartialDatesForm):
+    partial_dates = {"signed_on": "signed_on_precision"}
+
+    signed_on = PartialDateField(label="Date", required=False)
+
+    class Meta:
+        widgets = dict.fromkeys(["title", "signed_on_note"], FULL_WIDTH)
+
+
+class ReportedFigureAdminForm(PartialDatesForm):
+    partial_dates = {"as_of": "as_of_precision"}
+
+    as_of = PartialDateField(label="As of", required=False)
+
+    class Meta:
+        widgets = {"description": FULL_WIDTH}

@@ -5,11 +5,24 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.models import Commitment, Mou, MouParty, Party, Sector, Source
+from agreements.forms import PartialDateField
+from agreements.models import (
+    Benefit,
+    Commitment,
+    Mou,
+    MouParty,
+    Party,
+    Precision,
+    Programme,
+    ReportedFigure,
+    Sector,
+    Source,
+)
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label == "agreements"]
 
@@ -183,8 +196,8 @@ def test_an_editor_adds_an_mou_with_its_parties_and_source(
         "slug": "amazon-and-gujarat-again",
         "status": "signed",
         "published": "on",
-        "signed_on": "2021-09-07",
-        "signed_on_precision": "day",
+        "signed_on": "2021-09",
+        "date_kind": "signed",
         "states": [gujarat.pk],
     }
     parties = [
@@ -209,6 +222,7 @@ def test_an_editor_adds_an_mou_with_its_parties_and_source(
     assert [link.party for link in mou.mouparty_set.all()] == [amazon, gujarat_industries]
     assert list(mou.sources.all()) == [article]
     assert mou.published_at is not None
+    assert (mou.signed_on, mou.signed_on_precision) == (datetime.date(2021, 9, 1), "month")
 
 
 def test_the_forms_module_holds_forms_only():
@@ -223,3 +237,137 @@ def test_the_forms_module_holds_forms_only():
     ]
     assert defined
     assert all(issubclass(cls, forms.BaseForm | forms.Field | forms.Widget) for cls in defined)
+
+
+# --- The MoU page: one date box, new fields, folded parts ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021", (datetime.date(2021, 1, 1), Precision.YEAR)),
+        ("2021-02", (datetime.date(2021, 2, 1), Precision.MONTH)),
+        (" 2021-02-18 ", (datetime.date(2021, 2, 18), Precision.DAY)),
+        ("", (None, Precision.UNKNOWN)),
+    ],
+)
+def test_one_date_box_takes_a_year_a_month_or_a_day_and_sets_the_precision(text, expected):
+    assert PartialDateField(required=False).clean(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2021-02-30", "2021-02-30 is not a valid date"),
+        ("Feb 2021", "Feb 2021 is not a date: use YYYY-MM-DD, YYYY-MM or YYYY"),
+        ("", "This field is required."),
+    ],
+)
+def test_a_date_box_explains_what_it_cannot_read(text, message):
+    with pytest.raises(ValidationError) as refused:
+        PartialDateField().clean(text)
+    assert refused.value.messages == [message]
+
+
+def change_form_data(client, url):
+    """The change page's form as a browser would send it back untouched."""
+    response = client.get(url)
+    form = response.context["adminform"].form
+    forms = [response.context["adminform"].form]
+    for formset in response.context["inline_admin_formsets"]:
+        forms += [formset.formset.management_form, *formset.formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:  # unticked boxes are not sent
+                data[form.add_prefix(name)] = form[name].field.prepare_value(value)
+    return data
+
+
+def test_the_mou_page_shows_a_month_as_typed_and_saves_a_new_precision(client, editor, rich_mou):
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+    page = client.get(url).text
+    assert 'name="signed_on" value="2021-09"' in page
+    assert 'name="signed_on_precision"' not in page
+    data = change_form_data(client, url)
+    assert client.post(url, {**data, "signed_on": "2021"}).status_code == 302
+    rich_mou.refresh_from_db()
+    assert (rich_mou.signed_on, rich_mou.signed_on_precision) == (datetime.date(2021, 1, 1), "year")
+    refused = client.post(url, {**data, "signed_on": "sometime"})
+    assert "sometime is not a date: use YYYY-MM-DD, YYYY-MM or YYYY" in refused.text
+
+
+def test_a_figures_as_of_date_is_one_box_too(client, editor, rich_mou):
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+    data = change_form_data(client, url)
+    assert data["figures-0-as_of"] == ""
+    assert "figures-0-as_of_precision" not in data
+    assert client.post(url, {**data, "figures-0-as_of": "2022-10"}).status_code == 302
+    figure = ReportedFigure.objects.get()
+    assert (figure.as_of, figure.as_of_precision) == (datetime.date(2022, 10, 1), "month")
+    assert 'name="figures-0-as_of" value="2022-10"' in client.get(url).text
+
+
+def test_viewers_see_a_date_at_its_precision(client, viewer, rich_mou):
+    client.force_login(viewer)
+    page = client.get(admin_url(Mou, "change", rich_mou.pk)).text
+    assert "September 2021" in page
+    assert "Sept. 1, 2021" not in page
+
+
+def test_the_mou_page_has_the_new_fields_and_folds_the_rare_parts(client, editor, rich_mou):
+    client.force_login(editor)
+    page = client.get(admin_url(Mou, "change", rich_mou.pk)).text
+    for name in [
+        "date_kind",
+        "status_source",
+        "term_months",
+        "commitments-0-status_source",
+        "commitments-0-period_months",
+        "reactions-0-speech",
+        "reactions-0-announced_actions",
+    ]:
+        assert f'name="{name}"' in page, name
+    assert 'class="full-width' in page and "css/admin.css" in page
+    folded = re.findall(r"<details><summary>\s*<h\d[^>]*>([^<]*)</h", page)
+    assert [" ".join(heading.split()) for heading in folded] == [
+        "About the date and the term",
+        "Objectives and beneficiaries",
+        "Address and reference",
+        "Record",
+        "Figures about the MoU itself (1)",
+        "Reactions (1)",
+        "Attendees (1)",
+    ]
+    # A Content-Security-Policy is coming: the page's look comes from style sheets.
+    assert " style=" not in page
+
+
+def test_a_folded_part_with_an_error_opens(client, editor, rich_mou):
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+    data = change_form_data(client, url)
+    refused = client.post(url, {**data, "term_months": "-3"})
+    assert refused.status_code == 200
+    assert "Ensure this value is greater than or equal to 0." in refused.text
+    assert "About the date and the term" in refused.text
+    assert not re.search(r"<details><summary>\s*<h2[^>]*>About the date", refused.text)
+
+
+def test_editors_record_a_programmes_benefits_on_its_page(client, editor, viewer, global_selling):
+    Benefit.objects.create(
+        programme=global_selling,
+        description="Free account management",
+        source=Source.objects.create(title="S"),
+    )
+    client.force_login(editor)
+    url = admin_url(Programme, "change", global_selling.pk)
+    page = client.get(url).text
+    assert 'name="benefits-0-description"' in page and "Free account management" in page
+    assert 'name="benefits-TOTAL_FORMS"' in page
+    client.force_login(viewer)
+    page = client.get(url).text
+    assert "Free account management" in page and 'name="benefits-0-description"' not in page
