@@ -53,7 +53,7 @@ def test_a_follow_up_changing_the_status_makes_a_version_saying_so(versioned, ar
         mou_status=Mou.Status.ACTIVE,
     )
     record_versions(Mou.objects.filter(pk=versioned.pk), "Follow-up added")
-    assert "status: signed → active" in versioned.versions.latest().changes
+    assert "status: Signed → Active" in versioned.versions.latest().changes
     assert "follow-up added: Came into force" in versioned.versions.latest().changes
 
 
