@@ -8,11 +8,15 @@ shown as columns are ``list_select_related``, and counts are annotated.
 
 from collections import defaultdict
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
 from django.contrib.auth import get_permission_codename
-from django.db import models
-from django.db.models import Count
+from django.db import models, transaction
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
@@ -420,6 +424,7 @@ class MouAdmin(
     ]
     search_fields = ["title", "reference", "summary", "parties__name", "parties__short_name"]
     date_hierarchy = "signed_on"
+    actions = ["publish", "unpublish"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["states", "programmes", "sectors", "clusters", "status_source"]
     filter_horizontal = ["beneficiaries"]
@@ -507,6 +512,43 @@ class MouAdmin(
     @admin.display(description="States")
     def state_names(self, obj):
         return ", ".join(state.code for state in obj.states.all())
+
+    @admin.action(description="Publish selected MoUs", permissions=["change"])
+    def publish(self, request, queryset):
+        self.set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish selected MoUs", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self.set_published(request, queryset, False)
+
+    def set_published(self, request, queryset, published):
+        """Publish or unpublish the selected MoUs that are not so yet, logged as changes.
+
+        A few queries whatever the number selected (no save() per MoU): one UPDATE,
+        which keeps the rule of ``publication_time`` (stamped on first publication
+        only) and bumps ``updated_at``, so cached pages change; one read and one bulk
+        insert for the log.
+        """
+        now = timezone.now()
+        changing = Mou.objects.filter(pk__in=queryset.filter(published=not published).values("pk"))
+        fields = {"published": published, "updated_at": now}
+        if published:
+            fields["published_at"] = Coalesce("published_at", Value(now))
+        with transaction.atomic():
+            changed = list(changing.only("pk", "title"))
+            changing.update(**fields)
+            LogEntry.objects.log_actions(
+                request.user.pk,
+                changed,
+                CHANGE,
+                change_message=[{"changed": {"fields": ["Published"]}}],
+            )
+        done = "published" if published else "unpublished"
+        text = f"{len(changed)} MoU{pluralize(len(changed))} {done}"
+        unchanged = queryset.count() - len(changed)
+        if unchanged:
+            text += f"; {unchanged} already {'were' if unchanged > 1 else 'was'}"
+        self.message_user(request, text + ".", messages.SUCCESS)
 
 
 @admin.register(ImportRecord)

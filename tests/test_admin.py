@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -371,3 +372,85 @@ def test_editors_record_a_programmes_benefits_on_its_page(client, editor, viewer
     client.force_login(viewer)
     page = client.get(url).text
     assert "Free account management" in page and 'name="benefits-0-description"' not in page
+
+
+# --- Publishing in bulk ---------------------------------------------------------------
+
+
+def run_action(client, action, mous):
+    return client.post(
+        admin_url(Mou, "changelist"),
+        {"action": action, "_selected_action": [mou.pk for mou in mous]},
+        follow=True,
+    )
+
+
+def test_editors_publish_selected_drafts_recorded_like_any_change(
+    client, editor, make_mou, amazon, flipkart, gujarat
+):
+    drafts = [
+        make_mou(f"Draft {n}", parties=[amazon, flipkart], states=[gujarat], published=False)
+        for n in range(3)
+    ]
+    live = make_mou("Live", parties=[amazon, flipkart], states=[gujarat])
+    live.refresh_from_db()
+    first_published, before = live.published_at, live.updated_at
+    client.force_login(editor)
+    response = run_action(client, "publish", [*drafts, live])
+    assert "3 MoUs published; 1 already was." in response.text
+    for mou in [*drafts, live]:
+        mou.refresh_from_db()
+        assert mou.published and mou.published_at is not None
+    assert live.published_at == first_published and live.updated_at == before
+    assert all(draft.updated_at > before for draft in drafts)
+    entries = LogEntry.objects.filter(action_flag=CHANGE, user=editor)
+    assert sorted(int(e.object_id) for e in entries) == sorted(d.pk for d in drafts)
+    assert {e.get_change_message() for e in entries} == {"Changed Published."}
+
+
+def test_unpublishing_keeps_the_first_publication_time(client, editor, gujarat_mou):
+    first_published = gujarat_mou.published_at
+    client.force_login(editor)
+    assert "1 MoU unpublished." in run_action(client, "unpublish", [gujarat_mou]).text
+    gujarat_mou.refresh_from_db()
+    assert not gujarat_mou.published and gujarat_mou.published_at == first_published
+    run_action(client, "publish", [gujarat_mou])
+    gujarat_mou.refresh_from_db()
+    assert gujarat_mou.published and gujarat_mou.published_at == first_published
+    assert LogEntry.objects.filter(object_id=str(gujarat_mou.pk)).count() == 2
+
+
+def test_publishing_costs_the_same_for_three_or_thirty_mous(
+    client, editor, make_mou, amazon, flipkart, gujarat
+):
+    client.force_login(editor)
+
+    def queries(count):
+        mous = [
+            make_mou(f"MoU {count}-{n}", parties=[amazon, flipkart], states=[gujarat])
+            for n in range(count)
+        ]
+        Mou.objects.filter(pk__in=[mou.pk for mou in mous]).update(published=False)
+        with CaptureQueriesContext(connection) as captured:
+            client.post(
+                admin_url(Mou, "changelist"),
+                {"action": "publish", "_selected_action": [mou.pk for mou in mous]},
+            )
+        assert not Mou.objects.filter(published=False).exists()
+        return len(captured)
+
+    assert queries(3) == queries(30)
+
+
+def test_viewers_neither_see_nor_run_the_publishing_actions(client, viewer, editor, gujarat_mou):
+    client.force_login(editor)
+    choices = dict(
+        client.get(admin_url(Mou, "changelist")).context["action_form"].fields["action"].choices
+    )
+    assert {"publish", "unpublish"} <= set(choices)
+    client.force_login(viewer)
+    response = client.get(admin_url(Mou, "changelist"))
+    assert "Unpublish selected" not in response.text and "Publish selected" not in response.text
+    run_action(client, "unpublish", [gujarat_mou])
+    gujarat_mou.refresh_from_db()
+    assert gujarat_mou.published and not LogEntry.objects.exists()
