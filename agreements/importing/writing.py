@@ -331,7 +331,8 @@ class Links:
 def _insert(model, names, rows):
     """Insert ``rows``, tuples of values for the fields ``names``, into ``model``'s table.
 
-    One ``executemany`` of plain tuples: no model instances and no per-value conversion,
+    One ``executemany`` of plain tuples (a ``COPY`` on PostgreSQL): no model instances and
+    no per-value conversion,
     so the values must already be as the database takes them (ids, text and booleans
     are; a date or a time goes through its field's ``get_db_prep_save``). Like
     ``bulk_create`` it calls no ``save()`` and sends no signals, and unlike it, it
@@ -361,10 +362,21 @@ def _insert(model, names, rows):
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in given + others)
     placeholders = ", ".join(["%s"] * (len(given) + len(others)))
+    table = quote(meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams every row in one statement; executemany sent one INSERT per
+            # row, which made PostgreSQL imports several times slower than SQLite's.
+            # Through psycopg's own cursor, so Django's error wrapper is put back by hand:
+            # a taken slug must still raise Django's IntegrityError.
+            copying = cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
+            with connection.wrap_database_errors, copying as copy:
+                for values in rows:
+                    copy.write_row(values + defaults)
+            return
         cursor.executemany(
             # Only the model's own quoted names go into the SQL; the values are parameters.
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
             [values + defaults for values in rows],
         )
 
