@@ -15,8 +15,10 @@ from agreements.models import (
     Beneficiary,
     Cluster,
     Commitment,
+    FollowUp,
     Mou,
     MouParty,
+    NewsCheck,
     Party,
     Precision,
     Programme,
@@ -195,6 +197,18 @@ def rich_mou(gujarat_mou, amazon, gujarat_industries, handloom, gujarat, article
     Attendee.objects.create(
         mou=gujarat_mou, name="Chief Minister of Gujarat", party=gujarat_industries, source=article
     )
+    commitment = gujarat_mou.commitments.get()
+    for month, status in [(1, ""), (6, Commitment.Status.IN_PROGRESS), (9, "")]:
+        FollowUp.objects.create(
+            mou=gujarat_mou,
+            commitment=commitment if status else None,
+            commitment_status=status,
+            progress_value=120 if status else None,
+            dated_on=datetime.date(2022, month, 1),
+            summary=f"News of month {month}",
+            source=follow_up,
+        )
+    NewsCheck.objects.create(mou=gujarat_mou, checked_on=datetime.date(2023, 1, 5), note="Search")
     return gujarat_mou
 
 
