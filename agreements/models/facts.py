@@ -63,6 +63,18 @@ def require_status_source(fact):
         )
 
 
+def derived_status_field(status, default):
+    """The ``current_status`` of an MoU or a commitment, kept by
+    ``followups.refresh_derived``: never edited, never asserted without a source."""
+    return models.CharField(
+        max_length=12,
+        choices=status.choices,
+        default=default,
+        editable=False,
+        help_text="The status the latest dated follow-up reports, else the status above.",
+    )
+
+
 class CommitmentQuerySet(models.QuerySet):
     def public(self):
         """The commitments of published MoUs: the only ones the public sees."""
@@ -178,13 +190,7 @@ class Commitment(SourcedModel):
         related_name="+",
         help_text="The source that reports an in-progress, fulfilled or lapsed status.",
     )
-    current_status = models.CharField(
-        max_length=12,
-        choices=Status.choices,
-        default=Status.PLEDGED,
-        editable=False,
-        help_text="The status the latest dated follow-up reports, else the status above.",
-    )
+    current_status = derived_status_field(Status, Status.PLEDGED)
     due_on = models.DateField(
         null=True,
         blank=True,

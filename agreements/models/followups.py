@@ -49,7 +49,23 @@ def no_news_cutoff(today=None):
     return add_months(today or timezone.localdate(), -NO_NEWS_AFTER_MONTHS)
 
 
-class FollowUp(SourcedModel):
+class RefreshesItsMou(models.Model):
+    """A row whose saving or deleting changes what its MoU's derived fields say."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_derived_of(self.mou_id)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        refresh_derived_of(self.mou_id)
+        return result
+
+
+class FollowUp(RefreshesItsMou, SourcedModel):
     """Something a source reported after the signing, about the MoU or one commitment:
     a workshop held, sellers onboarded, the MoU in force, renewed, expired, ended."""
 
@@ -139,15 +155,6 @@ class FollowUp(SourcedModel):
             return self.get_mou_status_display()
         return None
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_derived_of(self.mou_id)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        refresh_derived_of(self.mou_id)
-        return result
-
     def clean(self):
         errors = {}
         if self.commitment_id and self.commitment.mou_id != self.mou_id:
@@ -166,7 +173,7 @@ class FollowUp(SourcedModel):
             raise ValidationError(errors)
 
 
-class NewsCheck(models.Model):
+class NewsCheck(RefreshesItsMou):
     """An editor's search for news about an MoU that found none, so readers see how
     fresh the record is ("searched on 20 November 2026, no news")."""
 
@@ -187,15 +194,6 @@ class NewsCheck(models.Model):
 
     def __str__(self):
         return f"Checked {self.checked_on:%-d %B %Y}: no news"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_derived_of(self.mou_id)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        refresh_derived_of(self.mou_id)
-        return result
 
 
 # Stands in for "no date" inside GREATEST, which SQLite makes NULL if any argument is.

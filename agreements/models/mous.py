@@ -29,6 +29,7 @@ from .facts import (
     MouStatus,
     Reaction,
     ReportedFigure,
+    derived_status_field,
     require_status_source,
 )
 from .followups import (
@@ -315,13 +316,7 @@ class Mou(SluggedModel):
         help_text="Only when a source gives a term ('valid for three years': 36). The "
         "expected end is computed from the date, at its precision.",
     )
-    current_status = models.CharField(
-        max_length=12,
-        choices=MouStatus.choices,
-        default=MouStatus.SIGNED,
-        editable=False,
-        help_text="The status the latest dated follow-up reports, else the status above.",
-    )
+    current_status = derived_status_field(MouStatus, MouStatus.SIGNED)
     last_news_on = models.DateField(
         null=True,
         blank=True,
