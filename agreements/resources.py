@@ -147,6 +147,7 @@ class MouResource(resources.ModelResource):
             user=user if getattr(user, "pk", None) else None,
             via=ImportRecord.Via.ADMIN,
             dry_run=dry_run,
+            describe=dry_run,  # the preview shows what each row matched
         )
         result.mou_report = report
         fill_result(result, report, table)
@@ -154,7 +155,11 @@ class MouResource(resources.ModelResource):
 
 
 def fill_result(result, report, table):
-    """Turn an import report into import-export's Result, for its preview and messages."""
+    """Turn an import report into import-export's Result, for its preview and messages.
+
+    Each valid row's result carries its cells and what its names matched (``matched``,
+    for a preview), which the import page shows instead of import-export's diff.
+    """
     errors_by_row = {}
     for error in report.errors:
         errors_by_row.setdefault(error.row, []).append(error)
@@ -174,7 +179,8 @@ def fill_result(result, report, table):
         if outcome.kind in kinds:
             row_result = RowResult()
             row_result.import_type = kinds[outcome.kind]
-            row_result.diff = [outcome.cells.get(column, "") for column in COLUMNS]
+            row_result.cells = outcome.cells
+            row_result.matched = outcome.matched
             row_result.changes = outcome.changes
             row_result.number = outcome.row
             row_result.object_id = outcome.mou_id

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -14,6 +16,9 @@ from agreements.models import ImportRecord, Mou
 IMPORT_URL = reverse("admin:agreements_mou_import")
 PROCESS_URL = reverse("admin:agreements_mou_process_import")
 EXPORT_URL = reverse("admin:agreements_mou_export")
+TEMPLATE_URL = reverse("admin:agreements_mou_import_template")
+EXAMPLE_URL = reverse("admin:agreements_mou_import_example")
+EXAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "example-import.csv"
 
 
 def upload(name, rows, header=("title", "signed_on", "states", "parties", "source_url")):
@@ -171,3 +176,57 @@ def test_a_registry_changed_between_preview_and_confirm_writes_nothing(
     assert response.redirect_chain == [(IMPORT_URL, 302)]
     assert "The registry changed during the import" in response.text
     assert Mou.objects.count() == 1 and ImportRecord.objects.count() == 0
+
+
+def test_the_preview_shows_what_each_row_matched_and_marks_what_is_new(
+    client, editor, world, gujarat_mou
+):
+    client.force_login(editor)
+    header = ("title", "signed_on", "states", "parties", "source_url", "clusters")
+    rows = [
+        ["Third MoU", "2021", "gj", "amazon; New Federation", "https://a.example.com/3", "Surat"],
+        # An update whose clusters cell is empty keeps the MoU's clusters.
+        [
+            "Amazon and Gujarat MoU",
+            "2021-09",
+            "IN-GJ",
+            "Amazon; Flipkart",
+            "https://news.example.com/amazon-gujarat",
+            "",
+        ],
+    ]
+    response = preview(client, upload("batch.csv", rows, header=header))
+    new_row, update_row = re.findall(
+        r"<tr class=\"(?:new|update|skip)\">.*?</tr>", response.text, re.S
+    )
+    # Cells as the registry names them: "gj" is Gujarat, "amazon" is Amazon India.
+    assert "<li>Gujarat</li>" in new_row and "<li>Amazon India</li>" in new_row
+    assert '<li>New Federation <span class="new-mark">new</span></li>' in new_row
+    assert '<li>Surat <span class="new-mark">new in Gujarat</span></li>' in new_row
+    assert 'https://a.example.com/3 <span class="new-mark">new</span>' in new_row
+    assert "Update" in update_row and "parties" in update_row
+    assert "kept as it is" in update_row and "new-mark" not in update_row
+
+
+def test_editors_download_a_template_and_the_example_file(client, editor, viewer, outsider):
+    client.force_login(editor)
+    template = client.get(TEMPLATE_URL)
+    assert template.status_code == 200 and template["Content-Type"].startswith("text/csv")
+    assert "attachment" in template["Content-Disposition"]
+    assert template.content.decode() == ",".join(COLUMNS) + "\r\n"
+    example = client.get(EXAMPLE_URL)
+    assert b"".join(example.streaming_content) == EXAMPLE.read_bytes()
+    for user in (viewer, outsider):
+        client.force_login(user)
+        assert client.get(TEMPLATE_URL).status_code == 403
+        assert client.get(EXAMPLE_URL).status_code == 403
+
+
+def test_the_import_page_explains_every_column_and_links_the_downloads(client, editor):
+    client.force_login(editor)
+    page = client.get(IMPORT_URL).text
+    assert f'href="{TEMPLATE_URL}"' in page and f'href="{EXAMPLE_URL}"' in page
+    explained = re.findall(r'<th scope="row"><code>(\w+)</code></th>', page)
+    assert explained == COLUMNS
+    assert "case-insensitive. A code from before the latest ISO revision (<code>OR</code>" in page
+    assert "the README" not in page

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,9 +17,12 @@ from agreements.importing import (
     ImportFileError,
     escape_formula,
     import_file,
+    import_table,
     read_table,
     unescape_formula,
 )
+from agreements.importing.cells import COLUMN_DESCRIPTIONS, column_requirement
+from agreements.importing.report import Match
 from agreements.importing.writing import _insert
 from agreements.models import Cluster, Commitment, ImportRecord, Mou, Party, Programme, Source
 from agreements.resources import MouResource
@@ -617,3 +622,36 @@ def test_new_party_and_new_programme_with_the_same_name_stay_apart(world):
     parties = mou.parties.order_by("mouparty__order")
     assert [p.name for p in parties] == ["Amazon India", "Digital Bharat"]
     assert [p.name for p in mou.programmes.all()] == ["Digital Bharat"]
+
+
+# --- One definition of the columns --------------------------------------------------------
+
+
+def test_the_readme_describes_every_column_as_the_import_page_does():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("| column | required | meaning |", 1)[1].split("\n\n", 1)[0]
+    table = re.findall(r"^\| `(\w+)` \| ([^|]+) \| (.*) \|$", section, re.M)
+    assert table == [
+        (column, column_requirement(column), COLUMN_DESCRIPTIONS[column]) for column in COLUMNS
+    ]
+
+
+def test_every_status_the_import_reads_is_described():
+    for status in Mou.Status.values:
+        assert f"`{status}`" in COLUMN_DESCRIPTIONS["status"]
+    for kind in Mou.DateKind.values:
+        assert f"`{kind}`" in COLUMN_DESCRIPTIONS["date_kind"]
+
+
+def test_a_described_plan_names_what_each_row_matched(world, gujarat):
+    header = [*HEADER, "clusters", "programmes"]
+    data = make_csv([[*row(parties="amazon; Newco"), "Surat", "amazon global selling"]], header)
+    report = import_table(read_table(data), dry_run=True, describe=True)
+    assert report.ok, messages(report)
+    matched = report.outcomes[0].matched
+    assert matched["states"] == [Match("Gujarat")]
+    assert matched["parties"] == [Match("Amazon India"), Match("Newco", new=True)]
+    assert matched["clusters"] == [Match("Surat", new=True, where="Gujarat")]
+    assert matched["programmes"] == [Match("Amazon Global Selling")]
+    assert matched["source"] == [Match("https://news.example.com/a", new=True)]
+    assert import_file(data, dry_run=True).outcomes[0].matched is None  # only when asked

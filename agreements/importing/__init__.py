@@ -66,8 +66,10 @@ def import_table(
     via=ImportRecord.Via.COMMAND,
     dry_run=False,
     progress=None,
+    describe=False,
 ):
-    """Plan, and unless ``dry_run`` or any row has an error, write; returns the report.
+    """Plan, and unless ``dry_run`` or any row has an error, write; returns the report
+    (whose outcomes say what each row matched with ``describe``, for a preview).
 
     The plan is checked against what the registry held when it was read: if another
     import or an admin edit takes a slug or a reference before the write, the write
@@ -75,7 +77,7 @@ def import_table(
     """
     report = ImportReport(file_name=file_name, checksum=file_checksum, dry_run=dry_run)
     with transaction.atomic():
-        plan = plan_import(table, report=report, progress=progress)
+        plan = plan_import(table, report=report, progress=progress, describe=describe)
         if not report.errors and not dry_run:
             try:
                 apply_plan(plan, user=user, via=via, progress=progress)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..models import Cluster, Commitment, Mou, MouParty, Party, Programme, Sector, Source, State
 from .cells import key
-from .report import ImportReport, RowError, RowOutcome
+from .report import ImportReport, Match, RowError, RowOutcome
 from .rows import RowParser
 
 # The MoU's own fields that a row sets; ``CurrentMou`` holds them under the same names.
@@ -95,16 +95,26 @@ class Registry:
 
     def __init__(self):
         self.states = _load_states()
-        self.parties, self.ambiguous_parties = _load_parties()
-        self.programmes = {key(p.name): p.pk for p in Programme.objects.only("pk", "name")}
+        self.parties, self.ambiguous_parties, party_names = _load_parties()
+        programmes = list(Programme.objects.only("pk", "name"))
+        self.programmes = {key(p.name): p.pk for p in programmes}
         sectors = list(Sector.objects.only("pk", "name"))
         self.sectors = {key(s.name): s.pk for s in sectors}
         self.sector_names = [s.name for s in sectors]
+        clusters = Cluster.objects.values_list("pk", "state_id", "place", "product")
         self.clusters = {
-            (state_id, key(place), key(product)): pk
-            for pk, state_id, place, product in Cluster.objects.values_list(
-                "pk", "state_id", "place", "product"
-            )
+            (state_id, key(place), key(product)): pk for pk, state_id, place, product in clusters
+        }
+        # Each list column's names by id, as the registry writes them (for a preview).
+        self.names = {
+            "states": {state.pk: state.name for state in self.states.values()},
+            "parties": party_names,
+            "programmes": {p.pk: p.name for p in programmes},
+            "sectors": {s.pk: s.name for s in sectors},
+            "clusters": {
+                pk: str(Cluster(place=place, product=product))
+                for pk, _state_id, place, product in clusters
+            },
         }
         self.sources_by_url, self.sources_by_title = {}, {}
         for pk, url, title in Source.objects.order_by("pk").values_list("pk", "url", "title"):
@@ -161,7 +171,8 @@ def _load_states():
 
 
 def _load_parties():
-    """Party ids by every name they answer to, and the names of ambiguous aliases.
+    """Party ids by every name they answer to, the names of ambiguous aliases, and the
+    parties' names by id.
 
     A party's own name beats another party's short or other name; two parties
     answering to the same short or other name make it ambiguous (mapped to the
@@ -181,7 +192,7 @@ def _load_parties():
             ambiguous[alias] = sorted(names[pk] for pk in pks)
         else:
             by_name[alias] = pks.pop()
-    return by_name, ambiguous
+    return by_name, ambiguous, names
 
 
 # --- Planning ----------------------------------------------------------------------------
@@ -195,8 +206,12 @@ class Plan:
     current: dict  # mou_id -> CurrentMou of the MoUs rows update
 
 
-def plan_import(table, *, report=None, progress=None):
-    """Validate and match every row of ``table``; reads the database, never writes."""
+def plan_import(table, *, report=None, progress=None, describe=False):
+    """Validate and match every row of ``table``; reads the database, never writes.
+
+    With ``describe``, each valid row's outcome also says what its names matched
+    (``describe_matches``), for a preview to show.
+    """
     report = report or ImportReport()
     report.errors.extend(table.errors)
     parser = RowParser(Registry())
@@ -208,6 +223,8 @@ def plan_import(table, *, report=None, progress=None):
             report.errors.append(error)
             row.outcome.kind = "error"
             rows[index] = None
+        elif row and describe:
+            describe_matches(row, parser)
     report.errors.sort(key=lambda e: e.row or 0)
     report.new_parties = list(parser.new_parties.values())
     return Plan(rows, report, parser, current)
@@ -311,6 +328,32 @@ def resolve_status_source(row, current):
             "in this row to record the row's source for it",
         )
     return None
+
+
+def describe_matches(row, parser):
+    """Set the outcome's ``matched``: each list column's items (and the source) as the
+    registry names them, or marked new when the import creates them."""
+    names = parser.registry.names
+    new_names = {"parties": parser.new_parties, "programmes": parser.new_programmes}
+    matched = {}
+    for column in ["states", "parties", "programmes", "sectors", "clusters"]:
+        if row.mou_id and not row.cells.get(column):
+            matched[column] = None  # an update's empty cell: the MoU's list stays
+            continue
+        matched[column] = []
+        for ref in getattr(row, column):
+            if not isinstance(ref, tuple):
+                matched[column].append(Match(names[column][ref]))
+            elif column == "clusters":
+                _, (state_id, _, _), place, product = ref
+                name = str(Cluster(place=place, product=product))
+                matched[column].append(Match(name, True, names["states"][state_id]))
+            else:
+                matched[column].append(Match(new_names[column][ref[1]], True))
+    cells = row.cells
+    title = cells.get("source_title") or cells.get("source_url", "")
+    matched["source"] = [Match(title, new=isinstance(row.source, tuple))]
+    row.outcome.matched = matched
 
 
 def resolve_clusters(row, registry, current):

@@ -32,6 +32,16 @@ class RowError:
 
 
 @dataclass(slots=True)
+class Match:
+    """A name in a row as the registry knows it, or ``new`` when the import creates it
+    (``where``: the state a new cluster is created in)."""
+
+    name: str
+    new: bool = False
+    where: str = ""
+
+
+@dataclass(slots=True)
 class RowOutcome:
     row: int
     kind: str  # "new", "update", "unchanged" or "error"
@@ -39,6 +49,9 @@ class RowOutcome:
     mou_id: int | None = None
     title: str = ""
     changes: list = field(default_factory=list)
+    # For a preview: what each list column matched, as Matches (None for an update's
+    # empty cell, which leaves the list as it is); only when asked for.
+    matched: dict | None = None
 
 
 @dataclass(slots=True)
