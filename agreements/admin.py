@@ -17,21 +17,24 @@ from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from .admin_import import MouImportExportMixin
-from .forms import MouAdminForm, ReportedFigureAdminForm
+from .forms import FollowUpAdminForm, MouAdminForm, ReportedFigureAdminForm
 from .models import (
     Attendee,
     Beneficiary,
     Benefit,
     Cluster,
     Commitment,
+    FollowUp,
     ImportRecord,
     Mou,
     MouParty,
+    NewsCheck,
     Party,
     Programme,
     Reaction,
@@ -39,6 +42,8 @@ from .models import (
     Sector,
     Source,
     State,
+    record_versions,
+    refresh_derived,
 )
 from .resources import MouResource, MouSpreadsheetFormat
 
@@ -304,6 +309,52 @@ class ReportedFigureInline(PartialDatesAdmin, SourcedInline):
         return figure.as_of_display
 
 
+class FollowUpInline(PartialDatesAdmin, SourcedInline):
+    """What happened since the signing: the only way to change a status after it.
+
+    A follow-up about a commitment names one of this MoU's commitments (the choice is
+    limited to them); the MoU's and its commitments' current status derive from the
+    latest dated follow-up (``followups.refresh_derived``).
+    """
+
+    model = FollowUp
+    form = FollowUpAdminForm
+    classes = ["collapse"]
+    autocomplete_fields = ["source"]
+    partial_date_displays = {"dated_on": "dated_on_display"}
+    fields = [
+        ("dated_on", "commitment"),
+        "summary",
+        ("mou_status", "commitment_status", "progress_value"),
+        "source",
+        "quote",
+    ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        commitment = formset.form.base_fields.get("commitment")
+        if commitment is not None:
+            commitment.queryset = (
+                Commitment.objects.filter(mou=obj) if obj else Commitment.objects.none()
+            )
+        return formset
+
+    @admin.display(description="Date")
+    def dated_on_display(self, obj):
+        return obj.dated_on_display
+
+
+class NewsCheckInline(admin.TabularInline):
+    """Searches for news that found nothing, so readers see how fresh the record is.
+    Who checked is recorded for staff; the public sees only the date."""
+
+    model = NewsCheck
+    extra = 0
+    classes = ["collapse"]
+    fields = ["checked_on", "note", "checked_by"]
+    readonly_fields = ["checked_by"]
+
+
 class ReactionInline(SourcedInline):
     model = Reaction
     classes = ["collapse"]
@@ -428,12 +479,21 @@ class MouAdmin(
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["states", "programmes", "sectors", "clusters", "status_source"]
     filter_horizontal = ["beneficiaries"]
-    readonly_fields = ["created_at", "updated_at", "created_by_import", "last_import"]
+    readonly_fields = [
+        "status_now",
+        "created_at",
+        "updated_at",
+        "created_by_import",
+        "last_import",
+        "public_versions",
+    ]
     partial_date_displays = {"signed_on": "date_as_recorded"}
     inlines = [
         MouPartyInline,
         MouSourceInline,
         CommitmentInline,
+        FollowUpInline,
+        NewsCheckInline,
         ReportedFigureInline,
         ReactionInline,
         AttendeeInline,
@@ -446,6 +506,7 @@ class MouAdmin(
                     "title",
                     ("signed_on", "date_kind"),
                     ("status", "status_source"),
+                    "status_now",
                     "published",
                     "summary",
                 ]
@@ -478,7 +539,11 @@ class MouAdmin(
             "Record",
             {
                 "classes": ["collapse"],
-                "fields": [("created_at", "updated_at"), ("created_by_import", "last_import")],
+                "fields": [
+                    ("created_at", "updated_at"),
+                    ("created_by_import", "last_import"),
+                    "public_versions",
+                ],
             },
         ),
     ]
@@ -489,6 +554,75 @@ class MouAdmin(
     def get_queryset(self, request):
         # The changelist shows every MoU's states: one extra query per page, not per row.
         return super().get_queryset(request).prefetch_related("states")
+
+    def get_fieldsets(self, request, obj=None):
+        """Who may change the MoU writes what its public history says of the change."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_change_permission(request, obj):
+            return fieldsets
+        note = ("Public history", {"fields": ["change_note", "correction"]})
+        return [*fieldsets[:1], note, *fieldsets[1:]]
+
+    def _create_formsets(self, request, obj, change):
+        """The inline formsets, handed to the form before it is validated, so a change
+        made only in an inline also asks for a change note (``MouAdminForm.clean``).
+        Django builds the formsets before validating the form, in this private hook."""
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        request.mou_inline_formsets = formsets
+        return formsets, inline_instances
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class WithInlines(form):
+            @property
+            def inline_formsets(self):
+                return getattr(request, "mou_inline_formsets", ())
+
+        return WithInlines
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is NewsCheck:
+            for check in formset.save(commit=False):
+                check.checked_by = check.checked_by or request.user
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        """After the inlines: recompute the derived statuses, then write the public
+        version the change makes (none for a draft, or when the page is unchanged)."""
+        super().save_related(request, form, formsets, change)
+        mou = Mou.objects.filter(pk=form.instance.pk)
+        refresh_derived(mou)
+        note = form.cleaned_data.get("change_note", "").strip() or "First published"
+        record_versions(
+            mou, note, user=request.user, correction=form.cleaned_data.get("correction", False)
+        )
+
+    @admin.display(description="Status now")
+    def status_now(self, obj):
+        return obj.status_explanation() if obj.pk else "-"
+
+    @admin.display(description="Public versions")
+    def public_versions(self, obj):
+        """Each version with who made it (staff only: the public sees 'an editor')."""
+        versions = obj.versions.select_related("created_by").order_by("-number") if obj.pk else []
+        return (
+            format_html_join(
+                mark_safe("<br>"),  # noqa: S308 - a constant tag joining escaped rows
+                '<a href="{}">Version {}</a>, {}: {} ({})',
+                (
+                    (
+                        version.get_absolute_url(),
+                        version.number,
+                        timezone.localtime(version.created_at).strftime("%-d %B %Y %H:%M"),
+                        version.note,
+                        version.created_by or "import or system",
+                    )
+                    for version in versions
+                ),
+            )
+            or "None yet: a draft has no public history."
+        )
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         """Folded inlines say how many rows they hold ("Reactions (2)"), so an editor
@@ -542,6 +676,12 @@ class MouAdmin(
                 changed,
                 CHANGE,
                 change_message=[{"changed": {"fields": ["Published"]}}],
+            )
+        if published:
+            record_versions(
+                Mou.objects.filter(pk__in=[mou.pk for mou in changed]),
+                "Published",
+                user=request.user,
             )
         done = "published" if published else "unpublished"
         text = f"{len(changed)} MoU{pluralize(len(changed))} {done}"

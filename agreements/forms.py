@@ -113,12 +113,56 @@ class PartialDatesForm(forms.ModelForm):
 
 
 class MouAdminForm(PartialDatesForm):
+    """The MoU's own fields, and what its public history says of a change.
+
+    A change to a published MoU, to its own fields or to any inline (parties,
+    commitments, follow-ups...), needs a public change note: ``MouAdmin`` hands the
+    inline formsets over as ``inline_formsets`` before this form is validated.
+    """
+
     partial_dates = {"signed_on": "signed_on_precision"}
 
     signed_on = PartialDateField(label="Date", required=False)
+    change_note = forms.CharField(
+        label="Public change note",
+        max_length=300,
+        required=False,
+        widget=FULL_WIDTH,
+        help_text="Required when changing a published MoU: shown in its public history, "
+        "e.g. 'Added the signing place from the state's press release'.",
+    )
+    correction = forms.BooleanField(
+        label="This corrects a fact already published",
+        required=False,
+        help_text="Marks the new version as a correction, not an update.",
+    )
+    inline_formsets = ()
 
     class Meta:
         widgets = dict.fromkeys(["title", "signed_on_note"], FULL_WIDTH)
+
+    def clean(self):
+        cleaned = super().clean()
+        was_published = bool(self.instance.pk) and self.initial.get("published", False)
+        changed = self.has_changed() or any(f.has_changed() for f in self.inline_formsets)
+        if was_published and changed and not cleaned.get("change_note", "").strip():
+            self.add_error(
+                "change_note", "Say what changed: the note is shown in the MoU's public history."
+            )
+        return cleaned
+
+    def has_changed(self):
+        """A change to the record itself, not merely a note or the correction box."""
+        return bool(set(self.changed_data) - {"change_note", "correction"})
+
+
+class FollowUpAdminForm(PartialDatesForm):
+    partial_dates = {"dated_on": "dated_on_precision"}
+
+    dated_on = PartialDateField(label="Date")
+
+    class Meta:
+        widgets = {"summary": FULL_WIDTH}
 
 
 class ReportedFigureAdminForm(PartialDatesForm):

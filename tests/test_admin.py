@@ -23,6 +23,7 @@ from agreements.models import (
     ReportedFigure,
     Sector,
     Source,
+    record_versions,
 )
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label == "agreements"]
@@ -270,8 +271,9 @@ def test_a_date_box_explains_what_it_cannot_read(text, message):
     assert refused.value.messages == [message]
 
 
-def change_form_data(client, url):
-    """The change page's form as a browser would send it back untouched."""
+def change_form_data(client, url, note="Corrected from the source"):
+    """The change page's form as a browser would send it back, with a change note (which
+    a change to a published MoU needs) unless ``note`` is empty."""
     response = client.get(url)
     form = response.context["adminform"].form
     forms = [response.context["adminform"].form]
@@ -283,6 +285,10 @@ def change_form_data(client, url):
             value = form[name].value()
             if value is not None and value is not False:  # unticked boxes are not sent
                 data[form.add_prefix(name)] = form[name].field.prepare_value(value)
+                if form.fields[name].show_hidden_initial:  # a callable default's twin
+                    data[form.add_initial_prefix(name)] = data[form.add_prefix(name)]
+    if note:
+        data["change_note"] = note
     return data
 
 
@@ -339,6 +345,8 @@ def test_the_mou_page_has_the_new_fields_and_folds_the_rare_parts(client, editor
         "Objectives and beneficiaries",
         "Address and reference",
         "Record",
+        "Follow ups (3)",
+        "Checks for news (1)",
         "Figures about the MoU itself (1)",
         "Reactions (1)",
         "Attendees (1)",
@@ -454,3 +462,110 @@ def test_viewers_neither_see_nor_run_the_publishing_actions(client, viewer, edit
     run_action(client, "unpublish", [gujarat_mou])
     gujarat_mou.refresh_from_db()
     assert gujarat_mou.published and not LogEntry.objects.exists()
+
+
+# --- Public history from the admin ------------------------------------------------------
+
+
+def test_changing_a_published_mou_needs_a_public_change_note(client, editor, rich_mou):
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+    data = change_form_data(client, url, note="")
+    refused = client.post(url, {**data, "place": "Gandhinagar"})
+    assert refused.status_code == 200
+    assert "Say what changed" in refused.text
+    inline_only = client.post(url, {**data, "commitments-0-period": "two years"})
+    assert "Say what changed" in inline_only.text
+    assert not rich_mou.versions.exists()
+
+
+def test_a_noted_change_makes_a_version_with_the_note_and_the_editor(client, editor, rich_mou):
+    record_versions(Mou.objects.filter(pk=rich_mou.pk), "First published")
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+    data = change_form_data(client, url, note="Added the place from the CM's speech")
+    assert client.post(url, {**data, "place": "Gandhinagar", "correction": "on"}).status_code == 302
+    version = rich_mou.versions.get(number=2)
+    assert version.note == "Added the place from the CM's speech"
+    assert version.created_by == editor and version.kind == "correction"
+    assert "Added the place" in client.get(url).text  # listed under Public versions
+
+
+def test_saving_without_a_change_needs_no_note_and_makes_no_version(client, editor, rich_mou):
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+    assert client.post(url, change_form_data(client, url, note="")).status_code == 302
+    assert rich_mou.versions.count() == 1  # the first version: it had none
+    assert client.post(url, change_form_data(client, url, note="")).status_code == 302
+    assert rich_mou.versions.count() == 1
+
+
+def test_a_drafts_changes_need_no_note_and_publishing_it_makes_version_1(
+    client, editor, make_mou, amazon, gujarat_industries, gujarat
+):
+    draft = make_mou(
+        "Draft MoU", parties=[amazon, gujarat_industries], states=[gujarat], published=False
+    )
+    client.force_login(editor)
+    url = admin_url(Mou, "change", draft.pk)
+    assert (
+        client.post(url, {**change_form_data(client, url, note=""), "place": "Surat"}).status_code
+        == 302
+    )
+    assert not draft.versions.exists()
+    client.post(
+        admin_url(Mou, "changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    version = draft.versions.get()
+    assert (version.number, version.note) == (1, "Published")
+
+
+def test_a_follow_up_added_in_the_admin_changes_the_status_and_says_why(
+    client, editor, rich_mou, article
+):
+    record_versions(Mou.objects.filter(pk=rich_mou.pk), "First published")
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+    data = change_form_data(client, url, note="The MoU came into force")
+    total = int(data["follow_ups-TOTAL_FORMS"])
+    prefix = f"follow_ups-{total}"
+    data.update(
+        {
+            "follow_ups-TOTAL_FORMS": str(total + 1),
+            f"{prefix}-dated_on": "2023-02",
+            f"{prefix}-summary": "Came into force",
+            f"{prefix}-mou_status": "active",
+            f"{prefix}-source": str(article.pk),
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    rich_mou.refresh_from_db()
+    assert rich_mou.current_status == "active"
+    assert "from the follow-up of February 2023" in client.get(url).text
+    assert "status: Signed → Active" in rich_mou.versions.latest().changes
+
+
+def test_a_check_for_news_records_who_checked(client, editor, gujarat_mou):
+    client.force_login(editor)
+    url = admin_url(Mou, "change", gujarat_mou.pk)
+    data = change_form_data(client, url, note="Checked for news")
+    data.update(
+        {
+            "checks-TOTAL_FORMS": "1",
+            "checks-0-checked_on": "2026-11-20",
+            "checks-0-note": "News search",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    check = gujarat_mou.checks.get()
+    assert check.checked_by == editor
+    gujarat_mou.refresh_from_db()
+    assert gujarat_mou.last_news_on == datetime.date(2026, 11, 20)
+
+
+def test_viewers_see_no_change_note(client, viewer, rich_mou):
+    client.force_login(viewer)
+    page = client.get(admin_url(Mou, "change", rich_mou.pk)).text
+    assert 'name="change_note"' not in page

@@ -224,6 +224,12 @@ class Commitment(SourcedModel):
         super().save(*args, **kwargs)
         refresh_derived_of(self.mou_id)
 
+    def status_explanation(self):
+        """Why the status is what it is, for staff (see ``followups.explain_status``)."""
+        from .followups import explain_status
+
+        return explain_status(self, self.follow_ups.exclude(commitment_status=""))
+
     def computed_due_on(self):
         """The last day its period can end on, from the MoU's date at its precision, or
         None without a period or a date."""

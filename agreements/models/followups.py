@@ -259,6 +259,22 @@ def refresh_derived(mous):
     Commitment.objects.bulk_update(changed, ["due_on"])
 
 
+def explain_status(fact, reporting):
+    """Why an MoU's or a commitment's status is what it is, in words, from ``reporting``
+    (its follow-ups that report a status): the latest's date, summary and source, or
+    the report of the signing (with its own source when it goes beyond a signing)."""
+    latest = reporting.select_related("source").order_by("-dated_on", "-pk").first()
+    status = fact.get_current_status_display()
+    if latest is not None:
+        return (
+            f"{status}: from the follow-up of {latest.dated_on_display} "
+            f"(“{latest.summary[:80]}”, source: {latest.source})"
+        )
+    if fact.status_source_id:
+        return f"{status}: as recorded, sourced to {fact.status_source}"
+    return f"{status}: as the report of the signing says (no follow-up reports a status)"
+
+
 def refresh_derived_of(mou_id):
     """``refresh_derived`` for one MoU, after a follow-up, check or commitment changed."""
     from .mous import Mou

@@ -35,6 +35,7 @@ from .facts import (
 from .followups import (
     FollowUp,
     NewsCheck,
+    explain_status,
     months_after,
     no_news_cutoff,
     period_end,
@@ -408,6 +409,11 @@ class Mou(SluggedModel):
         super().save(*args, **kwargs)
         refresh_derived_of(self.pk)
 
+    def status_explanation(self):
+        """Why the status is what it is, for staff: the follow-up it comes from, or the
+        report of the signing. One query."""
+        return explain_status(self, self.follow_ups.filter(commitment=None).exclude(mou_status=""))
+
     @property
     def expected_end(self):
         """(date, precision) its term ends on, or None: computed from the recorded date at
@@ -520,10 +526,11 @@ class Mou(SluggedModel):
         """The MoU's sources, numbered 1, 2, ... so each fact can point to its source.
 
         Numbers the MoU's own sources first, then any other article a commitment,
-        figure, reaction or attendee cites, and sets ``number`` on every ``Source``
-        instance it meets (the facts' select_related copies included), so templates
-        print ``fact.source.number``. Needs ``for_detail()``: without its prefetches
-        this costs a query per relation.
+        follow-up, figure, reaction, attendee or programme benefit cites (context figures
+        cite only the MoU's own, and take their numbers from here), and sets ``number``
+        on every ``Source`` instance it meets (the facts' select_related copies
+        included), so templates print ``fact.source.number``. Needs ``for_detail()``:
+        without its prefetches this costs a query per relation.
         """
         facts = [
             *self.commitment_list,
@@ -531,7 +538,6 @@ class Mou(SluggedModel):
             *self.figure_list,
             *self.reaction_list,
             *self.attendee_list,
-            *self.context_figures,
             *self.programme_benefits,
         ]
         statuses = [self, *self.commitment_list]
@@ -568,7 +574,12 @@ class Mou(SluggedModel):
         figures = ReportedFigure.objects.filter(
             about, mou=None, source__in=[source.pk for source in self.sources.all()]
         )
-        return list(figures.select_related("party", "programme", "state", "sector", "source"))
+        figures = list(figures.select_related("party", "programme", "state", "sector", "source"))
+        # They cite the MoU's own sources, numbered first by ``numbered_sources``.
+        numbers = {source.pk: source.number for source in self.numbered_sources}
+        for figure in figures:
+            figure.source.number = numbers[figure.source_id]
+        return figures
 
     @property
     def programme_benefits(self):
