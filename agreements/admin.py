@@ -11,7 +11,6 @@ from collections import defaultdict
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
-from django.contrib.auth import get_permission_codename
 from django.db import models, transaction
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
@@ -376,35 +375,11 @@ class AttendeeInline(SourcedInline):
 
 
 class BenefitInline(SourcedInline):
-    """What a programme offers everyone under it, as opposed to what one MoU commits to.
-
-    Part of the programme: who may view or change the programme may view or change its
-    benefits, as Django does for the rows linking two models (the staff groups of
-    migration 0002 name their models' permissions one by one, and predate benefits).
-    """
+    """What a programme offers everyone under it, as opposed to what one MoU commits to."""
 
     model = Benefit
     autocomplete_fields = ["source"]
     fields = [("kind", "period"), "description", "source", "quote"]
-
-    def _may(self, request, *actions):
-        opts = self.parent_model._meta
-        return any(
-            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
-            for action in actions
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, "view", "change")
-
-    def has_add_permission(self, request, obj):
-        return self._may(request, "change")
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, "change")
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request, "change")
 
 
 @admin.register(Programme)

@@ -286,6 +286,7 @@ def recorded_before_the_status_rule(mou, **fields):
             Mou.objects.filter(pk=mou.pk).update(**fields)
             cursor.execute("PRAGMA ignore_check_constraints = OFF")
         else:  # dropped inside the test's transaction, so back after the test
+            connection.check_constraints()  # ALTER TABLE waits for no deferred check
             table = connection.ops.quote_name(Mou._meta.db_table)
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
             Mou.objects.filter(pk=mou.pk).update(**fields)

@@ -283,7 +283,7 @@ class Mou(SluggedModel):
         null=True,
         blank=True,
         help_text="The signing date, or the day the signing was announced or first reported "
-        "(say which below). For a month or a year, enter its first day and set the precision.",
+        "(say which). YYYY-MM-DD, YYYY-MM or YYYY; empty when not reported.",
     )
     date_kind = models.CharField(
         "the date is when it was",
