@@ -157,3 +157,9 @@ def test_the_fixture_registry_says_how_many_promises_were_never_followed_up(
     assert "0 reported fulfilled" in html
     assert f"{total} never followed up" in html
     assert Mou.objects.published().exists()
+
+
+def test_scorecards_name_the_mou_longest_without_news(client, promises, assam):
+    html = client.get(assam.get_absolute_url()).content.decode()
+    assert "Longest without news:" in html
+    assert "Flipkart Assam</a>, nothing recorded since 1 September 2021" in html

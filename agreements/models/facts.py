@@ -126,7 +126,8 @@ class CommitmentQuerySet(models.QuerySet):
 
     def scorecard(self):
         """How these promises stand: the count by current status, how many any
-        follow-up concerns, how many are overdue. One aggregate query."""
+        follow-up concerns, how many are overdue (one aggregate query), and the MoU whose
+        record has gone longest without news (one query). Plain data, to cache."""
         counts = self.annotate(has_follow_up=self._has_follow_up()).aggregate(
             total=models.Count("pk"),
             followed_up=models.Count("pk", filter=Q(has_follow_up=True)),
@@ -137,6 +138,12 @@ class CommitmentQuerySet(models.QuerySet):
             },
         )
         counts["never_followed_up"] = counts["total"] - counts["followed_up"]
+        mous = self.model.mou.field.related_model.objects.filter(pk__in=self.values("mou"))
+        counts["longest_unchecked"] = (
+            mous.order_by(models.F("last_news_on").asc(nulls_first=True), "pk")
+            .values("title", "slug", "last_news_on")
+            .first()
+        )
         counts["by_status"] = [
             (value, label, counts[value]) for value, label in CommitmentStatus.choices
         ]
