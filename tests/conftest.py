@@ -4,6 +4,7 @@ Each fixture builds only what its name says; tests add the rest themselves.
 """
 
 import datetime
+from importlib import import_module
 
 import pytest
 from django.conf import settings
@@ -120,7 +121,22 @@ def gujarat_mou(make_mou, amazon, gujarat_industries, gujarat, global_selling):
     return mou
 
 
+def ensure_staff_groups():
+    """Editors and Viewers with their permissions, as the migrations make them: a
+    transactional test (the browser tests) empties every table after it, groups too."""
+    if Group.objects.filter(name="Editors").exists():
+        return
+    from django.apps import apps
+
+    for module, function in [
+        ("0002_editor_and_viewer_groups", "create_groups"),
+        ("0008_group_permissions_for_follow_ups", "grant"),
+    ]:
+        getattr(import_module(f"agreements.migrations.{module}"), function)(apps, None)
+
+
 def _staff_in(django_user_model, username, group_name=None):
+    ensure_staff_groups()
     user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
     if group_name:
         user.groups.add(Group.objects.get(name=group_name))

@@ -11,7 +11,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from test_browser import CHROMIUM, async_unsafe_allowed, overflow  # noqa: F401
 
@@ -28,16 +27,16 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}"),
     # The live server needs a database emptied after each test, not rolled back; the
-    # Editors group, which a migration makes, is restored before each.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Editors group, which a migration makes, is made again (conftest.ensure_staff_groups).
+    pytest.mark.django_db(transaction=True),
 ]
 
 
 @pytest.fixture
 def chromium(async_unsafe_allowed):  # noqa: F811
-    """A browser for one test, started after its database is restored and stopped before
-    the next one's: while Playwright's event loop runs, Django reaches the database
-    through another connection object, which lacks what the restore reads."""
+    """A browser for one test, stopped before the next one's database is set up: while
+    Playwright's event loop runs, Django reaches the database through another connection
+    object."""
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"]
@@ -47,12 +46,10 @@ def chromium(async_unsafe_allowed):  # noqa: F811
 
 
 @pytest.fixture
-def editor_page(chromium, live_server, django_user_model):
+def editor_page(chromium, live_server, editor):
     """``editor_page(path)``: a 1280x800 page at ``path``, logged in as an Editor, on the
     five articles' registry."""
     call_command("loaddata", "states", "vocabulary", "articles", verbosity=0)
-    editor = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
     context = chromium.new_context(viewport=SCREEN)
     context.route(
         "**/*",
