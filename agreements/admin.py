@@ -15,13 +15,15 @@ from django.db import models, transaction
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from import_export.admin import ImportExportModelAdmin
+from django.utils.text import Truncator
+from import_export.admin import ImportExportModelAdmin, ImportMixin
 from import_export.formats import base_formats
 
-from .admin_import import MouImportExportMixin
+from .admin_import import FollowUpImportMixin, MouImportExportMixin
 from .forms import FollowUpAdminForm, MouAdminForm, ReportedFigureAdminForm
 from .models import (
     Attendee,
@@ -44,7 +46,12 @@ from .models import (
     record_versions,
     refresh_derived,
 )
-from .resources import MouResource, MouSpreadsheetFormat
+from .resources import (
+    FollowUpResource,
+    FollowUpSpreadsheetFormat,
+    MouResource,
+    MouSpreadsheetFormat,
+)
 
 
 class PublicLinkMixin:
@@ -666,17 +673,167 @@ class MouAdmin(
         self.message_user(request, text + ".", messages.SUCCESS)
 
 
+class FollowUpAboutFilter(admin.SimpleListFilter):
+    """News about the MoU as a whole, or about one of its commitments."""
+
+    title = "about"
+    parameter_name = "about"
+
+    def lookups(self, request, model_admin):
+        return [("mou", "The MoU as a whole"), ("commitment", "A commitment")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("mou", "commitment"):
+            return queryset.filter(commitment__isnull=self.value() == "mou")
+        return queryset
+
+
+class FollowUpMouPublishedFilter(admin.SimpleListFilter):
+    """Follow-ups of published MoUs, which the public sees, or of drafts."""
+
+    title = "the MoU"
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Published"), ("no", "Draft")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(mou__published=self.value() == "yes")
+        return queryset
+
+
+class FollowUpAddedFilter(admin.SimpleListFilter):
+    """Follow-ups an import brought in, or added on an MoU's page."""
+
+    title = "import"
+    parameter_name = "added"
+
+    def lookups(self, request, model_admin):
+        return [("import", "Imported"), ("admin", "Added on the MoU's page")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("import", "admin"):
+            return queryset.filter(created_by_import__isnull=self.value() == "admin")
+        return queryset
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(FollowUpImportMixin, PartialDatesAdmin, ImportMixin, admin.ModelAdmin):
+    """Every follow-up, to find and check (Editors and Viewers), and the follow-up import
+    (Editors only: import-export asks for the "add" permission, which Viewers lack).
+
+    The list is read-only for everyone: a follow-up is added and changed on its MoU's
+    page, where a change to a published MoU asks for its public note and makes a
+    version; each row links there.
+    """
+
+    resource_classes = [FollowUpResource]
+    import_formats = [FollowUpSpreadsheetFormat]
+
+    list_display = [
+        "dated_on_display",
+        "mou_link",
+        "about",
+        "reports",
+        "what_happened",
+    ]
+    list_filter = [
+        FollowUpAboutFilter,
+        "mou_status",
+        "commitment_status",
+        FollowUpMouPublishedFilter,
+        FollowUpAddedFilter,
+    ]
+    list_select_related = ["mou", "commitment", "source"]
+    search_fields = [
+        "summary",
+        "quote",
+        "mou__title",
+        "mou__reference",
+        "commitment__description",
+        "source__title",
+        "source__publisher",
+    ]
+    date_hierarchy = "dated_on"
+    ordering = ["-dated_on", "-pk"]
+    fields = [
+        "mou",
+        "commitment",
+        "dated_on",
+        "summary",
+        "mou_status",
+        "commitment_status",
+        "progress_value",
+        "source",
+        "quote",
+        "created_at",
+        "created_by_import",
+    ]
+    partial_date_displays = {"dated_on": "dated_on_display"}
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Date", ordering="dated_on")
+    def dated_on_display(self, obj):
+        return obj.dated_on_display
+
+    @admin.display(description="MoU (edit it there)", ordering="mou__title")
+    def mou_link(self, obj):
+        url = reverse("admin:agreements_mou_change", args=[obj.mou_id])
+        return format_html('<a href="{}">{}</a>', url, obj.mou.title)
+
+    @admin.display(description="About")
+    def about(self, obj):
+        if obj.commitment_id is None:
+            return "The MoU as a whole"
+        return Truncator(obj.commitment.description).chars(80)
+
+    @admin.display(description="Reports")
+    def reports(self, obj):
+        parts = [obj.reported_status or "", obj.progress_display]
+        return "; ".join(part for part in parts if part) or "-"
+
+    @admin.display(description="What happened, and the source", ordering="summary")
+    def what_happened(self, obj):
+        return format_html(
+            '{}<div class="quiet">{}</div>',
+            Truncator(obj.summary).chars(120),
+            Truncator(str(obj.source)).chars(60),
+        )
+
+
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
     """The record of imports: read-only, for Editors (Viewers lack its view permission)."""
 
-    list_display = ["created_at", "file_name", "user", "via", "new", "updated", "unchanged"]
-    list_filter = ["via"]
+    list_display = [
+        "created_at",
+        "kind",
+        "file_name",
+        "user",
+        "via",
+        "new",
+        "updated",
+        "unchanged",
+    ]
+    list_filter = ["kind", "via"]
     list_select_related = ["user"]
     search_fields = ["file_name", "checksum"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "created_at",
+        "kind",
         "user",
         "via",
         "file_name",

@@ -1,9 +1,10 @@
-"""The MoU import in the admin: django-import-export's hooks, with our summary, a page
-that explains the columns, and a template and an example file to download.
+"""The imports in the admin: django-import-export's hooks, with our summary, a page that
+explains the columns, and a template and an example file to download.
 
-``MouImportExportMixin`` goes before ``ImportExportModelAdmin`` in ``MouAdmin``'s
-bases; the upload form is ``agreements.forms.MouImportForm``, the reading, validation
-and writing are in ``agreements.importing``.
+``SpreadsheetImportMixin`` goes before import-export's admin class in an admin's bases,
+and says which import it runs: ``MouImportExportMixin`` (MoUs) and
+``FollowUpImportMixin`` (follow-ups). The upload forms are in ``agreements.forms``, the
+reading, validation and writing in ``agreements.importing``.
 """
 
 import csv
@@ -15,33 +16,46 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .forms import COMMAND_HINT, MouImportForm, megabytes
-from .importing.cells import COLUMN_DESCRIPTIONS, COLUMNS, column_requirement
+from .forms import FollowUpImportForm, MouImportForm, megabytes
+from .importing import MOU_COLUMNS
 
 EXAMPLE_FILE = settings.BASE_DIR / "fixtures" / "example-import.csv"
+FOLLOW_UPS_EXAMPLE_FILE = settings.BASE_DIR / "fixtures" / "example-follow-ups.csv"
 
 
-def column_help():
-    """The columns as the import page explains them: (column, required, pieces of the
-    description as (text, is code)), from their one definition in ``cells``."""
+def column_help(column_set=MOU_COLUMNS):
+    """The columns as an import page explains them: (column, required, pieces of the
+    description as (text, is code)), from their one definition (a ``ColumnSet``)."""
     return [
         (
             column,
-            column_requirement(column),
+            column_set.requirement(column),
             [(piece, n % 2 == 1) for n, piece in enumerate(text.split("`")) if piece],
         )
-        for column, text in COLUMN_DESCRIPTIONS.items()
+        for column, text in column_set.descriptions.items()
     ]
 
 
-class MouImportExportMixin:
-    """django-import-export hooks for MoUs: our summary, and no success after a failure."""
+class SpreadsheetImportMixin:
+    """django-import-export hooks for one of our imports: its page (the columns, the
+    downloads), our summary, and no success message after a failure. Editors only, as
+    import-export checks (``IMPORT_EXPORT_IMPORT_PERMISSION_CODE``), downloads included.
+    """
 
     import_template_name = "admin/agreements/mou/import.html"
     import_form_class = MouImportForm
+    example_file = EXAMPLE_FILE
+    template_file_name = "mou-import-template.csv"
+
+    @property
+    def column_set(self):
+        return self.import_form_class.column_set
 
     def get_import_form_class(self, request):
         return self.import_form_class
+
+    def import_url_name(self, name):
+        return f"{self.opts.app_label}_{self.opts.model_name}_{name}"
 
     def get_urls(self):
         def editors_only(view):
@@ -56,12 +70,12 @@ class MouImportExportMixin:
             path(
                 "import/template.csv",
                 editors_only(self.import_template),
-                name="agreements_mou_import_template",
+                name=self.import_url_name("import_template"),
             ),
             path(
                 "import/example.csv",
                 editors_only(self.import_example),
-                name="agreements_mou_import_example",
+                name=self.import_url_name("import_example"),
             ),
             *super().get_urls(),
         ]
@@ -69,33 +83,37 @@ class MouImportExportMixin:
     def import_template(self, request):
         """A CSV of the header row alone, to fill in."""
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="mou-import-template.csv"'
-        csv.writer(response, lineterminator="\r\n").writerow(COLUMNS)
+        response["Content-Disposition"] = f'attachment; filename="{self.template_file_name}"'
+        csv.writer(response, lineterminator="\r\n").writerow(self.column_set.names)
         return response
 
     def import_example(self, request):
-        """``fixtures/example-import.csv``: three fictional MoUs that import as drafts."""
-        return FileResponse(EXAMPLE_FILE.open("rb"), as_attachment=True, content_type="text/csv")
+        """The example file: fictional rows that never reach the public."""
+        return FileResponse(
+            self.example_file.open("rb"), as_attachment=True, content_type="text/csv"
+        )
 
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
         context["max_upload"] = megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)
-        context["command_hint"] = COMMAND_HINT
-        context["columns"] = column_help()
+        context["command_hint"] = self.import_form_class.command_hint
+        context["columns"] = column_help(self.column_set)
+        context["template_url"] = reverse(f"admin:{self.import_url_name('import_template')}")
+        context["example_url"] = reverse(f"admin:{self.import_url_name('import_example')}")
         return context
 
     def process_result(self, result, request):
-        report = getattr(result, "mou_report", None)
+        report = getattr(result, "import_report", None)
         if report is not None and report.errors:
             # The data changed between preview and confirmation: nothing was written.
             for error in report.errors:
                 messages.error(request, str(error))
             messages.error(request, report.summary())
-            return HttpResponseRedirect(reverse("admin:agreements_mou_import"))
+            return HttpResponseRedirect(reverse(f"admin:{self.import_url_name('import')}"))
         return super().process_result(result, request)
 
     def add_success_message(self, result, request):
-        report = getattr(result, "mou_report", None)
+        report = getattr(result, "import_report", None)
         if report is None:
             return super().add_success_message(result, request)
         if report.record is not None:
@@ -108,3 +126,18 @@ class MouImportExportMixin:
             )
         else:
             messages.success(request, f"Import finished: {report.summary()}.")
+
+
+class MouImportExportMixin(SpreadsheetImportMixin):
+    """The MoU import: ``fixtures/example-import.csv`` is three fictional MoUs that
+    import as drafts."""
+
+
+class FollowUpImportMixin(SpreadsheetImportMixin):
+    """The follow-up import: ``fixtures/example-follow-ups.csv`` is fictional news about
+    the example MoUs (which import as drafts)."""
+
+    import_template_name = "admin/agreements/followup/import.html"
+    import_form_class = FollowUpImportForm
+    example_file = FOLLOW_UPS_EXAMPLE_FILE
+    template_file_name = "follow-up-import-template.csv"

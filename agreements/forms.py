@@ -1,7 +1,7 @@
-"""The admin's forms: the MoU import's upload form (size limit, file checks), and one
-input for a date known to the day, the month or the year.
+"""The admin's forms: the imports' upload forms (size limit, file checks), and one input
+for a date known to the day, the month or the year.
 
-The import's admin hooks are in ``agreements.admin_import``; the reading, validation
+The imports' admin hooks are in ``agreements.admin_import``; the reading, validation
 and writing in ``agreements.importing``.
 """
 
@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from import_export.forms import ImportForm
 
-from .importing import ImportFileError, read_table
+from .importing import FOLLOW_UP_COLUMNS, MOU_COLUMNS, ImportFileError, read_table
 from .importing.cells import format_signed_on, parse_signed_on
 from .models import Precision
 
 COMMAND_HINT = "python manage.py import_mous FILE"
+FOLLOW_UP_COMMAND_HINT = "python manage.py import_follow_ups FILE"
 
 
 def megabytes(size):
@@ -22,14 +23,19 @@ def megabytes(size):
 
 
 class MouImportForm(ImportForm):
-    """The upload step: refuses files over the size limit or that cannot be read at all."""
+    """The upload step of the MoU import: refuses files over the size limit or that
+    cannot be read at all (``column_set``: the format's columns)."""
+
+    column_set = MOU_COLUMNS
+    format_name = "MoU"
+    command_hint = COMMAND_HINT
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
         self.fields["import_file"].help_text = (
-            f"CSV (UTF-8) or XLSX in the MoU import format, at most {megabytes(limit)}; "
-            f"import bigger files with <code>{COMMAND_HINT}</code>."
+            f"CSV (UTF-8) or XLSX in the {self.format_name} import format, at most "
+            f"{megabytes(limit)}; import bigger files with <code>{self.command_hint}</code>."
         )
 
     def clean_import_file(self):
@@ -38,16 +44,25 @@ class MouImportForm(ImportForm):
         if upload.size > limit:
             raise ValidationError(
                 f"The file is {megabytes(upload.size)}; the admin accepts at most "
-                f"{megabytes(limit)}. Import bigger files on the server with: {COMMAND_HINT}"
+                f"{megabytes(limit)}. Import bigger files on the server with: "
+                f"{self.command_hint}"
             )
         data = b"".join(upload.chunks())
         try:
-            table = read_table(data)
+            table = read_table(data, self.column_set)
         except ImportFileError as problem:
             raise ValidationError(problem.messages) from problem
         if not table.rows:
             raise ValidationError([str(error) for error in table.errors])
         return upload
+
+
+class FollowUpImportForm(MouImportForm):
+    """The upload step of the follow-up import: the same checks, its own columns."""
+
+    column_set = FOLLOW_UP_COLUMNS
+    format_name = "follow-up"
+    command_hint = FOLLOW_UP_COMMAND_HINT
 
 
 # A text box as wide as the form, for a headline-long text: it shows whole.

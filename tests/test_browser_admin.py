@@ -1,5 +1,6 @@
 """The admin in a real browser, as an Editor on a 1280 px screen: the MoU page, the MoU
-list, the import page and an import preview fit the screen, with no sideways scroll.
+list, the import pages and their previews, and the follow-up list fit the screen, with no
+sideways scroll.
 
 Playwright driving Debian's chromium against ``live_server``, like ``test_browser.py``,
 on the registry's real fixtures. Each test saves a full-page screenshot under
@@ -14,12 +15,13 @@ import pytest
 from django.core.management import call_command
 from test_browser import CHROMIUM, async_unsafe_allowed, overflow  # noqa: F401
 
-from agreements.importing import format_signed_on
-from agreements.models import Mou, Programme
+from agreements.importing import format_signed_on, import_file
+from agreements.models import FollowUp, Mou, Programme
 
 SCREEN = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(tempfile.gettempdir()) / "admin-screenshots"
 EXAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "example-import.csv"
+FOLLOW_UPS_EXAMPLE = EXAMPLE.with_name("example-follow-ups.csv")
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
@@ -161,3 +163,26 @@ def test_an_import_preview_shows_what_rows_matched_and_fits_the_screen(editor_pa
     expect(first).to_contain_text("Odisha")
     party = first.locator("li", has_text="Example Odisha State Handloom")
     expect(party.locator(".new-mark")).to_have_text("new")
+
+
+def test_the_follow_up_import_page_preview_and_list_fit_the_screen(editor_page):
+    page = editor_page("/admin/agreements/followup/import/")  # loads the registry first
+    assert import_file(EXAMPLE.read_bytes(), "example-import.csv").ok
+    page.reload()
+    screenshot(page, "follow-up-import")
+    assert_fits(page)
+    expect(page.locator("table.import-columns tbody tr").first).to_contain_text("mou")
+    page.get_by_label("File to import").set_input_files(FOLLOW_UPS_EXAMPLE)
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("heading", name="Preview")).to_be_visible()
+    screenshot(page, "follow-up-import-preview")
+    assert_fits(page)
+    first = page.locator("table.import-preview tbody tr").first
+    expect(first).to_contain_text("Example: Flipkart and the Odisha handloom cooperative")
+    expect(first).to_contain_text("Run cataloguing workshops in Sambalpur")
+    expect(first.locator(".new-mark")).to_have_text("new")
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.get_by_text("Import finished: 5 new, 0 unchanged, 0 errors")).to_be_visible()
+    screenshot(page, "follow-up-list")
+    assert_fits(page)
+    expect(page.locator("#result_list tbody tr")).to_have_count(FollowUp.objects.count())

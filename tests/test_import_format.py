@@ -415,12 +415,12 @@ def test_formula_like_values_survive_export_and_reimport(world, make_mou, gujara
 def test_a_dataset_made_in_code_is_checked_like_a_file(world):
     dataset = tablib.Dataset(row(), row(title="Second", parties="Amazon"), headers=HEADER)
     result = MouResource().import_data(dataset, dry_run=True)
-    assert messages(result.mou_report) == [
+    assert messages(result.import_report) == [
         "row 3, column parties: at least two parties are required, 1 given"
     ]
     dataset = tablib.Dataset(row(), headers=["title", "signed_on", "states", "parties", "colour"])
     result = MouResource().import_data(dataset, dry_run=True)
-    assert "Unknown column 'colour'" in messages(result.mou_report)[0]
+    assert "Unknown column 'colour'" in messages(result.import_report)[0]
     assert Mou.objects.count() == 0
 
 

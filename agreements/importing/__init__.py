@@ -16,14 +16,29 @@ and ``manage.py import_mous``:
 an error nothing is written. ``cells`` holds the format's columns and how a cell
 is written and read, which the exports share; ``report`` the errors and the
 summary. The names below are the package's public API.
+
+Follow-ups are imported the same way, by the same functions given
+``importer=FOLLOW_UPS`` (``follow_ups``: their columns, planning and writing, on the
+machinery above); ``manage.py import_follow_ups`` and the follow-ups' admin use it.
 """
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
 from ..models import ImportRecord
-from .cells import COLUMNS, escape_formula, format_signed_on, join_list, unescape_formula
+from .cells import (
+    COLUMNS,
+    MOU_COLUMNS,
+    ColumnSet,
+    escape_formula,
+    format_signed_on,
+    join_list,
+    unescape_formula,
+)
+from .follow_ups import FOLLOW_UP_COLUMNS, apply_follow_ups, plan_follow_ups
 from .matching import plan_import
 from .reading import read_table
 from .report import ImportFileError, ImportReport, RowError
@@ -32,8 +47,13 @@ from .writing import apply_plan
 __all__ = [
     "COLUMNS",
     "CONCURRENT_CHANGE",
+    "FOLLOW_UPS",
+    "FOLLOW_UP_COLUMNS",
+    "MOUS",
+    "MOU_COLUMNS",
     "ImportFileError",
     "ImportReport",
+    "Importer",
     "RowError",
     "apply_plan",
     "checksum",
@@ -57,9 +77,28 @@ def checksum(data):
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class Importer:
+    """One import format: its columns, ``plan`` (validate and match, only reading) and
+    ``apply`` (write a plan without errors), and the outcomes its summary counts."""
+
+    column_set: ColumnSet
+    plan: Callable
+    apply: Callable
+    kinds: tuple
+
+    def report(self, **kwargs):
+        return ImportReport(kinds=self.kinds, **kwargs)
+
+
+MOUS = Importer(MOU_COLUMNS, plan_import, apply_plan, ("new", "update", "unchanged"))
+FOLLOW_UPS = Importer(FOLLOW_UP_COLUMNS, plan_follow_ups, apply_follow_ups, ("new", "unchanged"))
+
+
 def import_table(
     table,
     *,
+    importer=MOUS,
     file_name="",
     file_checksum="",
     user=None,
@@ -75,25 +114,27 @@ def import_table(
     import or an admin edit takes a slug or a reference before the write, the write
     fails as a whole and the report says to run the import again.
     """
-    report = ImportReport(file_name=file_name, checksum=file_checksum, dry_run=dry_run)
+    report = importer.report(file_name=file_name, checksum=file_checksum, dry_run=dry_run)
     with transaction.atomic():
-        plan = plan_import(table, report=report, progress=progress, describe=describe)
+        plan = importer.plan(table, report=report, progress=progress, describe=describe)
         if not report.errors and not dry_run:
             try:
-                apply_plan(plan, user=user, via=via, progress=progress)
+                importer.apply(plan, user=user, via=via, progress=progress)
             except IntegrityError:  # apply_plan's own transaction has rolled back
                 report.errors.append(RowError(None, None, CONCURRENT_CHANGE))
     return report
 
 
-def import_file(data, file_name="", **kwargs):
+def import_file(data, file_name="", *, importer=MOUS, **kwargs):
     """Import a CSV or XLSX file's bytes; a file that cannot be read gives a report of errors."""
     try:
-        table = read_table(data)
+        table = read_table(data, importer.column_set)
     except ImportFileError as problem:
-        report = ImportReport(
+        report = importer.report(
             file_name=file_name, checksum=checksum(data), dry_run=kwargs.get("dry_run", False)
         )
         report.errors = [RowError(None, None, message) for message in problem.messages]
         return report
-    return import_table(table, file_name=file_name, file_checksum=checksum(data), **kwargs)
+    return import_table(
+        table, importer=importer, file_name=file_name, file_checksum=checksum(data), **kwargs
+    )

@@ -6,60 +6,93 @@ export re-imports to exactly the values it came from.
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from ..models import Cluster, Mou, Party, Precision, Programme, Source
 
 
-def _codes(values):
+def codes(values):
     return ", ".join(f"`{value}`" for value in values)
 
 
 _LATER_STATUSES = [s for s in Mou.Status.values if s not in Mou.Status.from_signing()]
 
-# The format's columns in their order, each with what it means: the one definition the
-# import page shows and the README's table repeats (a test holds them equal). `code`
-# marks a value as it is written in a cell.
-COLUMN_DESCRIPTIONS = {
-    "reference": "A stable identifier of the MoU. A row whose reference exists updates that MoU.",
-    "title": "The MoU's title, as the registry shows it.",
-    "signed_on": "`YYYY-MM-DD`, `YYYY-MM` or `YYYY`; the precision is kept. Empty: not reported.",
-    "date_kind": "What the date is: `signed` (default), `announced` or `reported` (first "
-    "reported), when the source gives only the day it announced or reported the signing.",
-    "states": "One or more states or union territories, by name or ISO 3166-2:IN code (`GJ` "
-    "or `IN-GJ`), case-insensitive. A code from before the latest ISO revision (`OR` for "
-    "Odisha) matches too.",
-    "parties": "Two or more organisations, matched to existing parties by name, short name "
-    "or another known name (case- and space-insensitive). Unknown ones are created as "
-    "unclassified and listed in the summary; classify them in the admin afterwards.",
-    "programmes": "Matched by name, or created.",
-    "sectors": "From the controlled vocabulary (Sectors in the admin); an unknown sector is "
-    "an error listing the allowed ones.",
-    "clusters": "Each as `Place: product` (`Moradabad: brassware`) or just `Place`; an "
-    "MoU's own cluster of that name is kept, otherwise it is matched in the row's states "
-    "(in their order) or created in its first state.",
-    "commitments": "Each a description; becomes a commitment with status `pledged`, citing "
-    "the row's source.",
-    "status": "What the source reports: `announced`, `reported` (a tie-up reported, no "
-    "memorandum said to be signed), `signed` (default); or, from a later article, "
-    f"{_codes(_LATER_STATUSES)}: the row's source is then recorded as the source of that "
-    "status.",
-    "summary": "A few sentences on what the MoU is for.",
-    "source_url": "The article reporting the MoU: an http(s) URL.",
-    "source_title": "Its headline.",
-    "source_publisher": "Who published it.",
-    "source_published_on": "`YYYY-MM-DD`.",
-    "published": "`yes`/`no`, `true`/`false`, `1`/`0`; default `yes`.",
-}
-COLUMNS = list(COLUMN_DESCRIPTIONS)
-REQUIRED_COLUMNS = ["title", "states", "parties"]
 SOURCE_COLUMNS = ["source_url", "source_title"]
 
 
-def column_requirement(column):
-    """Whether a column must be given: "yes", "no", or "one of the two" (the source's)."""
-    if column in REQUIRED_COLUMNS:
-        return "yes"
-    return "one of the two" if column in SOURCE_COLUMNS else "no"
+def source_descriptions(reported):
+    """The source columns, which every import format shares, for the article reporting
+    ``reported`` ("the MoU")."""
+    return {
+        "source_url": f"The article reporting {reported}: an http(s) URL.",
+        "source_title": "Its headline.",
+        "source_publisher": "Who published it.",
+        "source_published_on": "`YYYY-MM-DD`.",
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSet:
+    """An import format's columns: each with what it means, in their order (the one
+    definition its import page shows and the README's table repeats; a test holds them
+    equal), which must be given, and what a row is ("MoUs"), for messages. ``one_of``:
+    the two columns of which at least one must be given (the source's)."""
+
+    rows_are: str
+    descriptions: dict
+    required: tuple
+    one_of: tuple = tuple(SOURCE_COLUMNS)
+
+    @property
+    def names(self):
+        return list(self.descriptions)
+
+    def requirement(self, column):
+        """Whether a column must be given: "yes", "no", or "one of the two" (the source's)."""
+        if column in self.required:
+            return "yes"
+        return "one of the two" if column in self.one_of else "no"
+
+
+# The MoU import's columns. `code` marks a value as it is written in a cell.
+MOU_COLUMNS = ColumnSet(
+    rows_are="MoUs",
+    descriptions={
+        "reference": "A stable identifier of the MoU. A row whose reference exists updates "
+        "that MoU.",
+        "title": "The MoU's title, as the registry shows it.",
+        "signed_on": "`YYYY-MM-DD`, `YYYY-MM` or `YYYY`; the precision is kept. Empty: not "
+        "reported.",
+        "date_kind": "What the date is: `signed` (default), `announced` or `reported` (first "
+        "reported), when the source gives only the day it announced or reported the signing.",
+        "states": "One or more states or union territories, by name or ISO 3166-2:IN code "
+        "(`GJ` or `IN-GJ`), case-insensitive. A code from before the latest ISO revision "
+        "(`OR` for Odisha) matches too.",
+        "parties": "Two or more organisations, matched to existing parties by name, short "
+        "name or another known name (case- and space-insensitive). Unknown ones are created "
+        "as unclassified and listed in the summary; classify them in the admin afterwards.",
+        "programmes": "Matched by name, or created.",
+        "sectors": "From the controlled vocabulary (Sectors in the admin); an unknown sector "
+        "is an error listing the allowed ones.",
+        "clusters": "Each as `Place: product` (`Moradabad: brassware`) or just `Place`; an "
+        "MoU's own cluster of that name is kept, otherwise it is matched in the row's states "
+        "(in their order) or created in its first state.",
+        "commitments": "Each a description; becomes a commitment with status `pledged`, "
+        "citing the row's source.",
+        "status": "What the source reports: `announced`, `reported` (a tie-up reported, no "
+        "memorandum said to be signed), `signed` (default); or, from a later article, "
+        f"{codes(_LATER_STATUSES)}: the row's source is then recorded as the source of that "
+        "status.",
+        "summary": "A few sentences on what the MoU is for.",
+        **source_descriptions("the MoU"),
+        "published": "`yes`/`no`, `true`/`false`, `1`/`0`; default `yes`.",
+    },
+    required=("title", "states", "parties"),
+)
+COLUMN_DESCRIPTIONS = MOU_COLUMNS.descriptions
+COLUMNS = MOU_COLUMNS.names
+REQUIRED_COLUMNS = list(MOU_COLUMNS.required)
+column_requirement = MOU_COLUMNS.requirement
 
 
 LIST_SEPARATOR = ";"

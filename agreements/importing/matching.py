@@ -116,11 +116,7 @@ class Registry:
                 for pk, _state_id, place, product in clusters
             },
         }
-        self.sources_by_url, self.sources_by_title = {}, {}
-        for pk, url, title in Source.objects.order_by("pk").values_list("pk", "url", "title"):
-            if url:
-                self.sources_by_url.setdefault(url.strip(), pk)
-            self.sources_by_title.setdefault(key(title), pk)
+        self.sources_by_url, self.sources_by_title = load_sources()
         self.mous_by_reference, self.mous_by_title = {}, {}
         self.mou_count = 0
         for pk, reference, title, signed_on, precision in Mou.objects.values_list(
@@ -152,6 +148,17 @@ class Registry:
                     if mou_id in current:
                         add(current[mou_id], *values)
         return current
+
+
+def load_sources():
+    """Source ids by URL and by title (``key``), the oldest first: how every import
+    matches a row's source columns to a known source."""
+    by_url, by_title = {}, {}
+    for pk, url, title in Source.objects.order_by("pk").values_list("pk", "url", "title"):
+        if url:
+            by_url.setdefault(url.strip(), pk)
+        by_title.setdefault(key(title), pk)
+    return by_url, by_title
 
 
 def _only(queryset, chunk, field="mou_id"):

@@ -6,7 +6,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from .cells import COLUMNS, REQUIRED_COLUMNS, SOURCE_COLUMNS, key, short
+from .cells import MOU_COLUMNS, key, short
 from .report import ImportFileError, RowError
 
 
@@ -94,28 +94,31 @@ def read_records(data):
     return _read_csv(data)
 
 
-def check_header(raw_header):
-    """Normalised column names, or ``ImportFileError`` listing every problem with them."""
+def check_header(raw_header, column_set=MOU_COLUMNS):
+    """Normalised column names, or ``ImportFileError`` listing every problem with them,
+    checked against ``column_set`` (a ``cells.ColumnSet``: the MoU import's by default)."""
+    known = column_set.names
     columns = [key(name) for name in raw_header]
     problems = []
     seen = {}
     for position, name in enumerate(columns, 1):
         if not name:
             problems.append(f"Column {position} of the header has no name.")
-        elif name not in COLUMNS:
+        elif name not in known:
             problems.append(
                 f"Unknown column '{short(raw_header[position - 1])}'; "
-                f"the columns are: {', '.join(COLUMNS)}."
+                f"the columns are: {', '.join(known)}."
             )
         elif name in seen:
             problems.append(f"Column '{name}' appears twice (columns {seen[name]} and {position}).")
         else:
             seen[name] = position
-    for name in REQUIRED_COLUMNS:
+    for name in column_set.required:
         if name not in seen:
             problems.append(f"Required column '{name}' is missing.")
-    if not any(name in seen for name in SOURCE_COLUMNS):
-        problems.append("A 'source_url' or a 'source_title' column is required.")
+    if not any(name in seen for name in column_set.one_of):
+        either = " or a ".join(f"'{name}'" for name in column_set.one_of)
+        problems.append(f"A {either} column is required.")
     if problems:
         raise ImportFileError(problems)
     return columns
@@ -125,8 +128,9 @@ def _blank(cells):
     return not any(cell.strip() for cell in cells)
 
 
-def read_table(data):
-    """Read and check a whole file: header problems raise, row shape problems are collected."""
+def read_table(data, column_set=MOU_COLUMNS):
+    """Read and check a whole file against ``column_set`` (the MoU import's by default):
+    header problems raise, row shape problems are collected."""
     records, padded = read_records(data)
     while records and _blank(records[-1]):
         records.pop()
@@ -135,7 +139,7 @@ def read_table(data):
         first += 1  # blank lines above the header
     if first == len(records):
         raise ImportFileError("The file is empty.")
-    columns = check_header(records[first])
+    columns = check_header(records[first], column_set)
     rows, errors = [], []
     width = len(columns)
     for number, cells in enumerate(records[first + 1 :], first + 2):
@@ -150,5 +154,5 @@ def read_table(data):
         cells = cells + [""] * (width - len(cells))
         rows.append((number, dict(zip(columns, cells, strict=True))))
     if not rows and not errors:
-        raise ImportFileError("The file has a header row but no MoUs.")
+        raise ImportFileError(f"The file has a header row but no {column_set.rows_are}.")
     return Table(columns, rows, errors)

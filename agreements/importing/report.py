@@ -52,6 +52,8 @@ class RowOutcome:
     # For a preview: what each list column matched, as Matches (None for an update's
     # empty cell, which leaves the list as it is); only when asked for.
     matched: dict | None = None
+    # The follow-up import: the follow-up the row wrote, or the one it repeats.
+    object_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -63,6 +65,8 @@ class ImportReport:
     errors: list = field(default_factory=list)
     new_parties: list = field(default_factory=list)
     record: ImportRecord | None = None
+    # The outcomes the summary counts: an import that never updates leaves "update" out.
+    kinds: tuple = ("new", "update", "unchanged")
 
     def count(self, kind):
         return sum(1 for outcome in self.outcomes if outcome.kind == kind)
@@ -77,10 +81,9 @@ class ImportReport:
 
     def summary(self):
         errors = len(self.errors)
-        text = (
-            f"{self.count('new')} new, {self.count('update')} updated, "
-            f"{self.count('unchanged')} unchanged, {errors} error{pluralize(errors)}"
-        )
+        words = {"new": "new", "update": "updated", "unchanged": "unchanged"}
+        counts = [f"{self.count(kind)} {words[kind]}" for kind in self.kinds]
+        text = f"{', '.join(counts)}, {errors} error{pluralize(errors)}"
         if self.new_parties:
             parties = len(self.new_parties)
             text += (

@@ -2,7 +2,9 @@
 
 A name the registry does not know becomes a marker of a thing to create (a new
 party, programme or source), or an error where the format allows no new ones
-(states, sectors).
+(states, sectors). ``CellParser`` runs the columns and parses the source columns,
+which every import format shares; ``RowParser`` adds the MoU import's columns, and
+``follow_ups.FollowUpParser`` the follow-up import's.
 """
 
 from dataclasses import dataclass, field
@@ -13,8 +15,8 @@ from django.core.validators import URLValidator
 
 from ..models import Mou, Precision
 from .cells import (
-    COLUMNS,
     MAX_LENGTHS,
+    MOU_COLUMNS,
     clean_cell,
     key,
     parse_full_date,
@@ -76,22 +78,21 @@ def too_long(text, limit_name):
         yield f"is {len(text)} characters long; at most {limit} fit"
 
 
-class RowParser:
-    """Validates rows against a ``Registry``, collecting the new things they name.
-
-    ``parse`` runs one method per column, named after it; each sets its part of the
-    ``ParsedRow`` and yields the column's error messages.
+class CellParser:
+    """Validates rows against a registry, one method per column of ``column_set`` named
+    after it: each sets its part of the row (a ``row_class``) and yields the column's
+    error messages. Parses the source columns, which every format shares; the registry
+    gives the known sources (``sources_by_url``, ``sources_by_title``).
     """
+
+    column_set = None
+    row_class = None
 
     def __init__(self, registry):
         self.registry = registry
-        self.new_parties = {}  # key -> name as first written
-        self.new_programmes = {}
         self.new_sources = {}  # key -> dict of Source fields
         self.markers = {}
-        self.statuses = by_key(Mou.Status)
-        self.date_kinds = by_key(Mou.DateKind)
-        self.parsers = [(column, getattr(self, column)) for column in COLUMNS]
+        self.parsers = [(column, getattr(self, column)) for column in self.column_set.names]
 
     def marker(self, kind, marker_key):
         """The (kind, key) stand-in for a party, programme or source the import creates.
@@ -102,8 +103,8 @@ class RowParser:
         return self.markers.setdefault((kind, marker_key), (kind, marker_key))
 
     def parse(self, number, raw):
-        """A ``ParsedRow``, and the list of ``RowError`` for the row."""
-        row = ParsedRow(number, clean_cells(raw))
+        """A row (``row_class``), and the list of ``RowError`` for it."""
+        row = self.row_class(number, clean_cells(raw))
         errors = [
             RowError(number, column, message)
             for column, parse_cell in self.parsers
@@ -112,6 +113,58 @@ class RowParser:
         if not errors:
             row.source = self.source(row.cells)
         return row, errors
+
+    def source_url(self, row, text):
+        yield from too_long(text, "source_url")
+        if text:
+            try:
+                _url_validator(text)
+            except ValidationError:
+                yield f"{short(text)} is not an http(s) URL"
+        elif not row.cells.get("source_title"):
+            yield "a source is required: give source_url or source_title"
+
+    def source_title(self, row, text):
+        yield from too_long(text, "source_title")
+
+    def source_publisher(self, row, text):
+        yield from too_long(text, "source_publisher")
+
+    def source_published_on(self, row, text):
+        if text:
+            try:
+                parse_full_date(text)
+            except ValueError as problem:
+                yield str(problem)
+
+    def source(self, cells):
+        """The row's source (valid): a known one by URL or else title, or a new one's marker."""
+        url = cells.get("source_url", "")
+        if url:
+            source_key, existing = ("url", url), self.registry.sources_by_url.get(url)
+        else:
+            source_key = ("title", key(cells.get("source_title", "")))
+            existing = self.registry.sources_by_title.get(source_key[1])
+        if existing is not None:
+            return existing
+        if source_key not in self.new_sources:
+            self.new_sources[source_key] = new_source(cells)
+        return self.marker("source", source_key)
+
+
+class RowParser(CellParser):
+    """Validates the MoU import's rows against a ``matching.Registry``, collecting the new
+    things they name."""
+
+    column_set = MOU_COLUMNS
+    row_class = ParsedRow
+
+    def __init__(self, registry):
+        super().__init__(registry)
+        self.new_parties = {}  # key -> name as first written
+        self.new_programmes = {}
+        self.statuses = by_key(Mou.Status)
+        self.date_kinds = by_key(Mou.DateKind)
 
     def reference(self, row, text):
         row.reference = text
@@ -226,29 +279,6 @@ class RowParser:
         row.summary = text
         return ()
 
-    def source_url(self, row, text):
-        yield from too_long(text, "source_url")
-        if text:
-            try:
-                _url_validator(text)
-            except ValidationError:
-                yield f"{short(text)} is not an http(s) URL"
-        elif not row.cells.get("source_title"):
-            yield "a source is required: give source_url or source_title"
-
-    def source_title(self, row, text):
-        yield from too_long(text, "source_title")
-
-    def source_publisher(self, row, text):
-        yield from too_long(text, "source_publisher")
-
-    def source_published_on(self, row, text):
-        if text:
-            try:
-                parse_full_date(text)
-            except ValueError as problem:
-                yield str(problem)
-
     def published(self, row, text):
         word = key(text)
         if word in TRUE_WORDS:
@@ -257,20 +287,6 @@ class RowParser:
             row.published = False
         elif word:
             yield f"'{short(word)}' is not yes/no, true/false or 1/0"
-
-    def source(self, cells):
-        """The row's source (valid): a known one by URL or else title, or a new one's marker."""
-        url = cells.get("source_url", "")
-        if url:
-            source_key, existing = ("url", url), self.registry.sources_by_url.get(url)
-        else:
-            source_key = ("title", key(cells.get("source_title", "")))
-            existing = self.registry.sources_by_title.get(source_key[1])
-        if existing is not None:
-            return existing
-        if source_key not in self.new_sources:
-            self.new_sources[source_key] = new_source(cells)
-        return self.marker("source", source_key)
 
 
 def new_source(cells):

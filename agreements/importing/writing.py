@@ -67,15 +67,21 @@ def apply_plan(plan, *, user=None, via=ImportRecord.Via.COMMAND, progress=None):
             progress("written", 0, len(new) + len(updated))
         _create_mous(new, record, ids, progress)
         _update_mous(plan.current, updated, record, ids)
-        # Statuses, dates and commitments were written without save(): recompute what
-        # derives from them (the current statuses, the last news) for what was written.
-        written = Mou.objects.filter(last_import=record)
-        refresh_derived(written)
-        # Every published MoU the import changed gets a version naming the import.
-        when = timezone.localtime(record.created_at)
-        record_versions(written, f"Import of {record.file_name} on {when:%-d %B %Y}", user=user)
+        finish_import(Mou.objects.filter(last_import=record), record, user)
     report.record = record
     return record
+
+
+def finish_import(written, record, user):
+    """What every import does last, for the queryset ``written`` of the MoUs it changed.
+
+    Statuses, dates, commitments and follow-ups were written without save(): recompute
+    what derives from them (the current statuses, the last news). Then every published
+    MoU among them gets a version naming the import.
+    """
+    refresh_derived(written)
+    when = timezone.localtime(record.created_at)
+    record_versions(written, f"Import of {record.file_name} on {when:%-d %B %Y}", user=user)
 
 
 def unique_slugs(model, texts, max_length=80):
@@ -108,21 +114,27 @@ def _create_related(plan):
             for k, name in parser.new_parties.items()
         },
         Programme: {("programme", k): Programme(name=n) for k, n in parser.new_programmes.items()},
-        Source: {("source", k): Source(**fields) for k, fields in parser.new_sources.items()},
         Cluster: {
             marker: Cluster(state_id=marker[1][0], place=marker[2], product=marker[3])
             for marker in _new_clusters(plan.rows)
         },
     }
-    ids = {}
+    ids = create_sources(parser)
     for model, objects in created.items():
-        if model is not Source:
-            texts = [obj.slug_source() for obj in objects.values()]
-            for obj, slug in zip(objects.values(), unique_slugs(model, texts), strict=True):
-                obj.slug = slug
+        texts = [obj.slug_source() for obj in objects.values()]
+        for obj, slug in zip(objects.values(), unique_slugs(model, texts), strict=True):
+            obj.slug = slug
         model.objects.bulk_create(objects.values(), batch_size=BATCH_SIZE)
         ids.update((marker, obj.pk) for marker, obj in objects.items())
     return ids
+
+
+def create_sources(parser):
+    """Create the sources a parser's rows name and the registry lacks (every import
+    format has the same source columns); a map from their markers to their ids."""
+    sources = {("source", k): Source(**fields) for k, fields in parser.new_sources.items()}
+    Source.objects.bulk_create(sources.values(), batch_size=BATCH_SIZE)
+    return {marker: source.pk for marker, source in sources.items()}
 
 
 def _new_clusters(rows):

@@ -109,9 +109,19 @@ class FollowUp(RefreshesItsMou, SourcedModel):
         help_text="Progress against the commitment's target, in its unit (120 of 300 sellers).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by_import = models.ForeignKey(
+        "ImportRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_follow_ups",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["dated_on", "pk"]
+        verbose_name = "follow-up"
+        verbose_name_plural = "follow-ups"
         constraints = [
             models.CheckConstraint(
                 condition=Q(commitment__isnull=False)

@@ -12,7 +12,14 @@ class ImportRecord(models.Model):
         ADMIN = "admin", "Admin"
         COMMAND = "command", "Command line"
 
+    class Kind(models.TextChoices):
+        MOUS = "mous", "MoUs"
+        FOLLOW_UPS = "follow_ups", "Follow-ups"
+
     created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(
+        "what it imported", max_length=10, choices=Kind.choices, default=Kind.MOUS
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.importing import import_file
+from agreements.importing import MOUS, import_file
 from agreements.models import ImportRecord
 
 PROGRESS_FROM_ROWS = 300
@@ -18,6 +18,7 @@ PROGRESS_FROM_ROWS = 300
 
 class Command(BaseCommand):
     help = "Import MoUs from a CSV (UTF-8) or XLSX file in the documented import format."
+    importer = MOUS  # import_follow_ups is this command with the follow-ups' importer
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the CSV or XLSX file to import")
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         report = import_file(
             data,
+            importer=self.importer,
             file_name=path.name,
             via=ImportRecord.Via.COMMAND,
             dry_run=dry_run,
