@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from ..formats import format_partial_date
 from ..models import Commitment, FollowUp, ImportRecord, Mou, MouStatus
@@ -67,7 +68,7 @@ FOLLOW_UP_COLUMNS = ColumnSet(
 )
 
 STATUS_LABELS = {**dict(MouStatus.choices), **dict(CommitmentStatus.choices)}
-MOU_CHUNK = 450  # MoU names per query: a reference and a slug list, under SQLite's limit
+MOU_CHUNK = 450  # MoU names per query: two lists of them, under SQLite's 999
 MOST_CHOICES = 5  # commitments an error lists
 # A rule of FollowUp.clean(), by the field it names, is an error in this column.
 RULE_COLUMNS = {
@@ -148,12 +149,14 @@ class FollowUpRegistry:
         mous = {}
         fields = ["pk", "reference", "slug", "title", "signed_on", "signed_on_precision"]
         for chunk in chunked(names, MOU_CHUNK):
-            wanted = Q(reference__in=chunk) | Q(slug__in=[name.lower() for name in chunk])
-            for mou in Mou.objects.filter(wanted).only(*fields).order_by("pk"):
+            slugs = [name.lower() for name in chunk]
+            wanted = Q(reference__in=chunk) | Q(slug_key__in=slugs)
+            found = Mou.objects.alias(slug_key=Lower("slug")).filter(wanted)
+            for mou in found.only(*fields).order_by("pk"):
                 mous[mou.pk] = mou
                 if mou.reference:
                     self.by_reference[mou.reference] = mou
-                self.by_slug[mou.slug] = mou
+                self.by_slug[mou.slug.lower()] = mou
         self.commitments = {pk: {} for pk in mous}  # MoU id -> key -> [Commitment]
         self.descriptions = {pk: [] for pk in mous}  # MoU id -> descriptions, in order
         self.follow_ups = {}  # identity -> Existing
