@@ -16,7 +16,16 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["agreements:home", "agreements:mou_list", "agreements:state_list"]
+        return [
+            "agreements:home",
+            "agreements:mou_list",
+            "agreements:commitment_list",
+            "agreements:state_list",
+            "agreements:party_list",
+            "agreements:programme_list",
+            "agreements:sector_list",
+            "agreements:cluster_list",
+        ]
 
     def location(self, item):
         return reverse(item)

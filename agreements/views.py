@@ -11,6 +11,8 @@ has no page (staff who may view MoUs, Editors and Viewers, may preview both).
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,6 +27,7 @@ from .models import (
     MouVersion,
     Party,
     Programme,
+    Reaction,
     ReportedFigure,
     Sector,
     State,
@@ -135,9 +138,90 @@ def recent_changes(request):
     return render(request, "agreements/changes.html", {"page": page, "page_note": page_note})
 
 
+# /states/ by name (the default) or by count, most first (?sort=count).
+STATE_ORDERS = {"name": ("name",), "count": ("-mou_count", "name")}
+
+
 def state_list(request):
-    states = Mou.objects.published().per_state()
-    return render(request, "agreements/state_list.html", {"states": states})
+    """Every state and union territory with its count, on the map and in the table beside
+    it: one query."""
+    sort = request.GET.get("sort")
+    sort = sort if sort in STATE_ORDERS else "name"
+    states = list(Mou.objects.published().per_state().order_by(*STATE_ORDERS[sort]))
+    context = {
+        "states": states,
+        "sort": sort,
+        "with_mous": sum(1 for state in states if state.mou_count),
+    }
+    return render(request, "agreements/state_list.html", context)
+
+
+# How /parties/ groups parties by kind: (anchor, heading, kinds).
+PARTY_GROUPS = [
+    ("companies", "Companies and marketplaces", [Party.Kind.COMPANY]),
+    (
+        "government",
+        "Government bodies",
+        [
+            Party.Kind.STATE_GOVERNMENT,
+            Party.Kind.UT_ADMINISTRATION,
+            Party.Kind.DEPARTMENT,
+            Party.Kind.STATE_CORPORATION,
+            Party.Kind.STATUTORY_BOARD,
+            Party.Kind.COOPERATIVE,
+        ],
+    ),
+    ("others", "Trade bodies and others", [Party.Kind.TRADE_BODY, Party.Kind.NGO]),
+]
+
+
+def party_group(kind):
+    """(anchor, heading) of the /parties/ group of a party's ``kind``; unclassified parties
+    go with the others."""
+    for anchor, heading, kinds in PARTY_GROUPS:
+        if kind in kinds:
+            return anchor, heading
+    return PARTY_GROUPS[-1][:2]
+
+
+def counted_index(request, model, *select_related):
+    """Every row of ``model`` the visitor may see (``visible_to``), A to Z, each with
+    ``mou_count``, its number of published MoUs (zeros included): one query."""
+    rows = model.objects.visible_to(request.user).select_related(*select_related)
+    order = [Lower(field) for field in model._meta.ordering]
+    return Mou.objects.published().counted(rows).order_by(*order, "pk")
+
+
+def party_list(request):
+    """Every public party, grouped by kind, A to Z, with its count: one query."""
+    groups = {anchor: [] for anchor, _heading, _kinds in PARTY_GROUPS}
+    for party in counted_index(request, Party):
+        groups[party_group(party.kind)[0]].append(party)
+    context = {
+        "groups": [
+            {"anchor": anchor, "heading": heading, "parties": groups[anchor]}
+            for anchor, heading, _kinds in PARTY_GROUPS
+        ]
+    }
+    return render(request, "agreements/party_list.html", context)
+
+
+def programme_list(request):
+    programmes = counted_index(request, Programme, "owner")
+    return render(request, "agreements/programme_list.html", {"programmes": programmes})
+
+
+def sector_list(request):
+    sectors = counted_index(request, Sector)
+    return render(request, "agreements/sector_list.html", {"sectors": sectors})
+
+
+def cluster_list(request):
+    """Every public cluster by state, A to Z: one query."""
+    clusters = counted_index(request, Cluster, "state", "sector").order_by(
+        "state__name", Lower("place"), Lower("product"), "pk"
+    )
+    return render(request, "agreements/cluster_list.html", {"clusters": clusters})
 
 
 class EntityPage:
@@ -147,17 +231,39 @@ class EntityPage:
     Each kind is named by its filter on the MoU list (``MouFilter``), which gives the
     model, the relation to filter MoUs by and the "see these in the full list" links,
     so a page and the list's filter cannot disagree. ``more_context`` adds what one kind shows
-    besides (a state's clusters, a programme's benefits).
+    besides (a state's clusters, a programme's benefits). ``index`` names the kind's index
+    page (``agreements:party_list``), the breadcrumbs' second step; ``trail`` gives any
+    steps between it and the object, as (label, url) pairs (a party's group and parent).
+    ``with_map`` adds a small map of where its MoUs are, when it has any (one query).
     """
 
-    def __init__(self, filter_name, template, *, select_related=(), more_context=None):
+    def __init__(
+        self,
+        filter_name,
+        template,
+        *,
+        index,
+        select_related=(),
+        more_context=None,
+        trail=None,
+        with_map=False,
+    ):
         choice = MouFilter.base_filters[filter_name]
         self.filter_name = filter_name
         self.model = choice.queryset.model
         self.relation = choice.field_name
         self.template = template
+        self.index = index
         self.select_related = select_related
         self.more_context = more_context
+        self.trail = trail
+        self.with_map = with_map
+
+    def breadcrumbs(self, obj):
+        """Home, the kind's index and the steps to ``obj``, as (label, url) pairs."""
+        index_url = reverse(self.index)
+        steps = self.trail(obj, index_url) if self.trail else []
+        return [("Home", reverse("agreements:home")), (INDEX_NAMES[self.index], index_url), *steps]
 
     def __call__(self, request, slug):
         entities = self.model.objects.visible_to(request.user)
@@ -169,8 +275,11 @@ class EntityPage:
             "page": page,
             "page_note": page_note,
             "filter_query": "?" + urlencode({self.filter_name: obj.slug}),
+            "breadcrumbs": self.breadcrumbs(obj),
             **(self.more_context(request, obj, mous) if self.more_context else {}),
         }
+        if self.with_map and page.paginator.count:
+            context["map_states"] = list(mous.counted(State.objects.all()))
         if self.model in FIGURE_SUBJECTS:
             context["figures"] = ReportedFigure.objects.about(obj)
         if commitments := CommitmentFilter.base_filters.get(self.filter_name):
@@ -179,15 +288,42 @@ class EntityPage:
         return render(request, self.template, context)
 
 
+# Each kind's index page, as the header and the breadcrumbs name it.
+INDEX_NAMES = {
+    "agreements:state_list": "States",
+    "agreements:party_list": "Parties",
+    "agreements:programme_list": "Programmes",
+    "agreements:sector_list": "Sectors",
+    "agreements:cluster_list": "Clusters",
+}
+
 # The kinds of entity a figure can be about (``ReportedFigure.subject``).
 FIGURE_SUBJECTS = (State, Party, Programme, Sector)
 
 
+# How many of a state's commitments and reactions its page shows; the commitment list
+# and the MoUs' own pages hold the rest.
+ROLL_UP = 10
+
+
 def _state_context(request, state, mous):
+    """What the state's MoUs hold, rolled up: their parties and programmes (most MoUs
+    first), its clusters, and the latest of their commitments and reactions. One query
+    each."""
     clusters = Cluster.objects.visible_to(request.user).filter(state=state)
+    commitments = Commitment.objects.public().filter(mou__states=state).for_list()
+    reactions = (
+        Reaction.objects.filter(mou__in=mous)
+        .select_related("party", "source", "mou")
+        .order_by(F("mou__signed_on").desc(nulls_last=True), "mou__title", "pk")
+    )
     return {
         "clusters": mous.counted(clusters).select_related("sector"),
         "parties": mous.ranked(Party.objects.all()),
+        "programmes": mous.ranked(Programme.objects.all()),
+        "commitments": commitments[:ROLL_UP],
+        "reactions": reactions[: ROLL_UP + 1],
+        "roll_up": ROLL_UP,
     }
 
 
@@ -207,23 +343,54 @@ def _sector_context(request, sector, mous):
     return {"clusters": clusters.select_related("state")}
 
 
-state_detail = EntityPage("state", "agreements/state_detail.html", more_context=_state_context)
+def _party_trail(party, index_url):
+    anchor, heading = party_group(party.kind)
+    steps = [(heading, f"{index_url}#{anchor}")]
+    if party.parent:
+        steps.append((party.parent.name, party.parent.get_absolute_url()))
+    return steps
+
+
+def _cluster_trail(cluster, index_url):
+    return [(cluster.state.name, f"{index_url}#{cluster.state.slug}")]
+
+
+state_detail = EntityPage(
+    "state",
+    "agreements/state_detail.html",
+    index="agreements:state_list",
+    more_context=_state_context,
+)
 party_detail = EntityPage(
     "party",
     "agreements/party_detail.html",
+    index="agreements:party_list",
     select_related=["state", "parent"],
     more_context=_party_context,
+    trail=_party_trail,
+    with_map=True,
 )
 programme_detail = EntityPage(
     "programme",
     "agreements/programme_detail.html",
+    index="agreements:programme_list",
     select_related=["owner"],
     more_context=_programme_context,
+    with_map=True,
 )
 cluster_detail = EntityPage(
-    "cluster", "agreements/cluster_detail.html", select_related=["state", "sector"]
+    "cluster",
+    "agreements/cluster_detail.html",
+    index="agreements:cluster_list",
+    select_related=["state", "sector"],
+    trail=_cluster_trail,
 )
-sector_detail = EntityPage("sector", "agreements/sector_detail.html", more_context=_sector_context)
+sector_detail = EntityPage(
+    "sector",
+    "agreements/sector_detail.html",
+    index="agreements:sector_list",
+    more_context=_sector_context,
+)
 
 
 def download(request, filterset_class, write, file_name):

@@ -151,8 +151,22 @@ def test_after_filtering_a_phone_shows_the_results_first(open_page):
     expect(page.get_by_label("State or UT", exact=True)).to_be_hidden()
     first_result = page.locator(".mou-row").first.bounding_box()
     assert first_result["y"] < PHONE["height"], "the first result is below the first screen"
-    page.get_by_text("Change filters (1 applied)").click()
+    page.get_by_text("Filters (1)").click()
     expect(page.get_by_label("State or UT", exact=True)).to_be_visible()
+
+
+def test_on_a_phone_the_results_come_before_the_folded_filter_panel(open_page):
+    page = open_page("/mous/", viewport=PHONE)
+    screenshot(page, "a4-phone-list-folded")
+    summary = page.locator(".filters summary")
+    expect(summary).to_have_text("Filters")
+    expect(page.get_by_label("State or UT", exact=True)).to_be_hidden()
+    first_result = page.locator(".mou-row").first.bounding_box()
+    assert first_result["y"] + 40 < PHONE["height"], "the first result is below the first screen"
+    assert summary.bounding_box()["height"] >= 44
+    summary.click()
+    expect(page.get_by_label("State or UT", exact=True)).to_be_visible()
+    screenshot(page, "a5-phone-list-unfolded")
 
 
 def test_a_reader_opens_an_mou_from_the_list_and_sees_its_sources(open_page):
@@ -214,6 +228,12 @@ def test_a_source_reference_leads_to_the_articles_link(open_page):
         ),
         ("/states/", "d3-phone-states"),
         ("/", "d4-phone-home"),
+        ("/states/uttar-pradesh/", "d7-phone-state"),
+        ("/parties/", "d8-phone-parties"),
+        ("/parties/amazon-india/", "d9-phone-party"),
+        ("/programmes/", "d10-phone-programmes"),
+        ("/sectors/", "d11-phone-sectors"),
+        ("/clusters/", "d12-phone-clusters"),
     ],
 )
 def test_pages_do_not_scroll_sideways_on_a_phone(open_page, path, name):
@@ -225,6 +245,7 @@ def test_pages_do_not_scroll_sideways_on_a_phone(open_page, path, name):
 
 def test_the_filter_form_works_on_a_phone(open_page):
     page = open_page("/mous/", viewport=PHONE)
+    page.get_by_text("Filters", exact=True).click()
     state = page.get_by_label("State or UT", exact=True)
     state.scroll_into_view_if_needed()
     box = state.bounding_box()
@@ -281,7 +302,13 @@ ACCESSIBILITY_PAGES = [
     "/mous/?state=uttar-pradesh",
     "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/",
     "/states/",
+    "/states/?sort=count",
     "/states/uttar-pradesh/",
+    "/parties/",
+    "/programmes/",
+    "/sectors/",
+    "/clusters/",
+    "/parties/amazon-india/",
     "/parties/flipkart/",
     "/programmes/flipkart-samarth/",
     "/clusters/moradabad-brassware/",
@@ -329,3 +356,99 @@ def test_a_journalist_follows_a_citation_to_the_version_it_cites(open_page):
     page.get_by_role("link", name="History of this record").click()
     expect(page.locator(".versions")).to_contain_text("place: (none) → Srinagar")
     screenshot(page, "f2-history")
+
+
+# --- The map and the ways in (issue 9) ---------------------------------------------
+
+
+def test_a_reader_follows_the_map_to_a_state(open_page):
+    page = open_page("/states/")
+    screenshot(page, "g1-states-map")
+    shape = page.locator("figure.india-map").get_by_role("link", name="Uttar Pradesh: 2 MoUs")
+    expect(shape).to_have_count(1)
+    shape.click()
+    page.wait_for_url(re.compile(r"/states/uttar-pradesh/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uttar Pradesh")
+    crumbs = page.get_by_role("navigation", name="Breadcrumb")
+    expect(crumbs).to_contain_text("Home")
+    crumbs.get_by_role("link", name="States").click()
+    page.wait_for_url(re.compile(r"/states/$"))
+
+
+def test_the_map_on_the_home_page_leads_to_a_state_and_names_ladakhs_place(open_page):
+    page = open_page("/")
+    figure = page.locator("figure.india-map")
+    expect(figure.locator(".map-notes")).to_contain_text("has no shape of its own")
+    jk = figure.get_by_role("link", name=re.compile(r"^Jammu and Kashmir: 1 MoU\. .*Ladakh"))
+    expect(jk).to_have_count(1)
+    dh = figure.get_by_role("link", name=re.compile(r"^Dadra and Nagar Haveli and Daman and Diu"))
+    expect(dh.locator("path")).to_have_count(2)
+    figure.get_by_role("link", name="Himachal Pradesh: 4 MoUs").click()
+    page.wait_for_url(re.compile(r"/states/himachal-pradesh/$"))
+
+
+def test_states_sort_by_count_with_the_states_with_mous_marked(open_page):
+    page = open_page("/states/")
+    page.get_by_role("link", name="number of MoUs").click()
+    page.wait_for_url(re.compile(r"\?sort=count$"))
+    first = page.locator(".state-table tbody tr").first
+    expect(first).to_contain_text("Himachal Pradesh")
+    expect(first).to_have_class("has-mous")
+    expect(page.locator(".state-table tr.has-mous")).to_have_count(6)
+    screenshot(page, "g2-states-by-count")
+
+
+def test_a_reader_finds_a_party_programme_sector_and_cluster_from_the_header(open_page):
+    page = open_page("/")
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Parties").click()
+    page.wait_for_url(re.compile(r"/parties/$"))
+    screenshot(page, "g3-parties")
+    for heading in ["Companies and marketplaces", "Government bodies", "Trade bodies and others"]:
+        expect(page.get_by_role("heading", level=2, name=re.compile(heading))).to_be_visible()
+    page.get_by_role("link", name="Flipkart", exact=True).click()
+    page.wait_for_url(re.compile(r"/parties/flipkart/$"))
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_contain_text(
+        "Companies and marketplaces"
+    )
+    for name, path, example in [
+        ("Programmes", "/programmes/", "Flipkart Samarth"),
+        ("Sectors", "/sectors/", "Handloom"),
+        ("Clusters", "/clusters/", "Moradabad: Brassware"),
+    ]:
+        page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+        page.wait_for_url(re.compile(re.escape(path) + "$"))
+        screenshot(page, f"g4-index-{name.lower()}")
+        page.get_by_role("link", name=example, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(example.split(":")[0])
+
+
+# Controls a thumb must hit: not links inside running text.
+TAP_TARGETS = (
+    ".nav a, nav.breadcrumbs a, .filters summary, button, select, input, .chips a, "
+    ".pagination a, .sort-links a, .jump-links a, .count-list a, .index-list a"
+)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/mous/?state=uttar-pradesh", "/states/", "/parties/", "/states/gujarat/"]
+)
+def test_on_a_phone_every_control_is_at_least_44px_tall_and_labels_14px(open_page, path):
+    page = open_page(path, viewport=PHONE)
+    small = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)]
+            .filter(el => el.getClientRects().length)
+            .map(el => [el.tagName + ' ' + el.textContent.trim().slice(0, 30),
+                        el.getBoundingClientRect().height])
+            .filter(([, height]) => height < 44)""",
+        TAP_TARGETS,
+    )
+    assert not small, f"tap targets under 44 px on {path}: {small[:5]}"
+    tiny = page.evaluate(
+        """() => [...document.querySelectorAll(
+                '.bar-chart th, .bar-chart td, .map-legend, .map-notes p, .india-map figcaption')]
+            .map(el => [el.textContent.trim().slice(0, 30),
+                        parseFloat(getComputedStyle(el).fontSize)])
+            .filter(([, size]) => size < 14)"""
+    )
+    assert not tiny, f"chart or map labels under 14 px on {path}: {tiny[:5]}"

@@ -14,12 +14,15 @@ from agreements.templatetags.registry import indian_number
 pytestmark = pytest.mark.django_db
 
 
-def test_the_home_page_shows_counts_charts_latest_mous_and_entry_points(client, gujarat_mou):
+def test_the_home_page_shows_counts_the_map_charts_latest_mous_and_entry_points(
+    client, gujarat_mou
+):
     response = client.get(reverse("agreements:home"))
     html = response.content.decode()
     assert response.status_code == 200
     assert response.context["counts"] == {"mous": 1, "states": 1, "companies": 1}
-    assert html.count("<svg") == 2
+    assert html.count('<figure class="india-map') == 1
+    assert html.count('<figure class="chart">') == 2
     assert gujarat_mou.title in html
     for url in ("/states/", "/parties/amazon-india/", "/programmes/amazon-global-selling/"):
         assert url in html

@@ -212,6 +212,7 @@ class MouQuerySet(models.QuerySet):
         """
         published_in = Exists(self.filter(pk=OuterRef("mou_id")))
         companies = list(self.ranked(Party.objects.filter(kind=Party.Kind.COMPANY)))
+        states = list(self.per_state())
         return {
             "counts": {
                 "mous": self.count(),
@@ -221,7 +222,8 @@ class MouQuerySet(models.QuerySet):
                 .count(),
                 "companies": len(companies),
             },
-            "per_state": [state for state in self.per_state() if state.mou_count],
+            "per_state": [state for state in states if state.mou_count],
+            "map_states": states,  # zeros included: the map draws every one
             "per_year": list(self.per_year()),
             "companies": companies[:12],
             "programmes": list(self.ranked(Programme.objects.all())[:12]),

@@ -54,14 +54,11 @@ def admin_link(context, target=None):
     return format_html('<a class="admin-link" href="{}">Edit in admin</a>', url)
 
 
-BAR_HEIGHT = 22
-LABEL_WIDTH = 150
-CHART_WIDTH = 440
-
-
 @register.inclusion_tag("includes/bar_chart.html")
 def bar_chart(rows, label_attr, count_attr, title, chart_id, url_attr=""):
-    """A horizontal SVG bar chart, drawn server-side; every name is auto-escaped.
+    """A horizontal bar chart drawn on the server: a table whose labels and counts are
+    text (readable at any width, at the page's own size) and whose bars are small SVGs
+    scaled to the largest count. Every name is auto-escaped.
 
     ``rows`` are objects or dicts; ``label_attr``, ``count_attr`` and ``url_attr``
     name what to read from each. Costs no query if ``rows`` is already evaluated.
@@ -75,32 +72,18 @@ def bar_chart(rows, label_attr, count_attr, title, chart_id, url_attr=""):
 
     rows = list(rows)
     top = max((read(row, count_attr) or 0 for row in rows), default=0) or 1
-    space = CHART_WIDTH - LABEL_WIDTH - 40
     bars = []
-    for index, row in enumerate(rows):
+    for row in rows:
         count = read(row, count_attr) or 0
-        width = max(round(space * count / top, 1), 1)
         bars.append(
             {
                 "label": read(row, label_attr),
                 "count": count,
                 "url": read(row, url_attr),
-                "y": index * BAR_HEIGHT,
-                "text_y": round(index * BAR_HEIGHT + BAR_HEIGHT * 0.62, 1),
-                "width": width,
-                "end_x": LABEL_WIDTH + width + 6,
+                "width": max(round(100 * count / top, 1), 1),
             }
         )
-    return {
-        "bars": bars,
-        "title": title,
-        "chart_id": chart_id,
-        "width": CHART_WIDTH,
-        "height": max(len(bars), 1) * BAR_HEIGHT,
-        "label_width": LABEL_WIDTH,
-        "label_x": LABEL_WIDTH - 8,
-        "bar_height": BAR_HEIGHT - 6,
-    }
+    return {"bars": bars, "title": title, "chart_id": chart_id}
 
 
 @register.simple_tag
