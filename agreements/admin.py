@@ -40,6 +40,7 @@ from .models import (
     Programme,
     Reaction,
     ReportedFigure,
+    SearchTerm,
     Sector,
     Source,
     State,
@@ -102,6 +103,20 @@ class SectorAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
 class BeneficiaryAdmin(MouCountMixin, admin.ModelAdmin):
     list_display = ["name", "mou_count"]
     search_fields = ["name"]
+
+
+@admin.register(SearchTerm)
+class SearchTermAdmin(admin.ModelAdmin):
+    """The search vocabulary: a search for a term or any of its equivalents finds every
+    MoU naming one of them (``agreements.search``). Editors change it, Viewers read it."""
+
+    list_display = ["term", "equivalent_list", "note"]
+    search_fields = ["term", "equivalents", "note"]
+    fields = ["term", "equivalents", "note"]
+
+    @admin.display(description="Equivalents")
+    def equivalent_list(self, obj):
+        return ", ".join(obj.words[1:])
 
 
 @admin.register(Cluster)

@@ -5,3 +5,8 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = "MoU registry"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .search import signals
+
+        signals.connect()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from agreements import search
 from agreements.models import (
     Attendee,
     Beneficiary,
@@ -42,8 +43,10 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache, as a fresh server would."""
+    """Every test starts with an empty cache, as a fresh server would, and with no search
+    documents left to rewrite by an earlier test (its transaction was rolled back)."""
     cache.clear()
+    search.forget_stale()
 
 
 @pytest.fixture
@@ -131,6 +134,7 @@ def ensure_staff_groups():
     for module, function in [
         ("0002_editor_and_viewer_groups", "create_groups"),
         ("0008_group_permissions_for_follow_ups", "grant"),
+        ("0014_group_permissions_for_search_terms", "grant"),
     ]:
         getattr(import_module(f"agreements.migrations.{module}"), function)(apps, None)
 
@@ -232,7 +236,8 @@ def rich_mou(gujarat_mou, amazon, gujarat_industries, handloom, gujarat, article
 def many_mous(db):
     """240 published MoUs (and 10 drafts) spread over 12 states, 8 parties, 3 programmes,
     3 sectors and clusters, each with a commitment: enough rows that a page whose query
-    count grew with the data would show it. Built with bulk_create, in a few queries."""
+    count grew with the data would show it. Built with bulk_create, in a few queries, then
+    indexed for search."""
     states = State.objects.bulk_create(
         State(name=f"State {n:02d}", code=f"S{chr(65 + n)}", slug=f"state-{n:02d}", kind="state")
         for n in range(12)
@@ -292,6 +297,7 @@ def many_mous(db):
         Commitment(mou=mou, party=parties[n % 4], description=f"Train {n} sellers", source=source)
         for n, mou in enumerate(mous)
     )
+    search.index(Mou.objects.all())  # as an import does after its bulk writes
     return mous
 
 

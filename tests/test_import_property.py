@@ -118,9 +118,25 @@ def files(draw):
 
 
 def snapshot():
-    """Every row of every table the import can write (all the app's models and links)."""
+    """Every row of every table the import can write (all the app's models and links; the
+    search documents by their text)."""
     models = apps.get_app_config("agreements").get_models(include_auto_created=True)
-    return {model.__name__: list(model.objects.order_by("pk").values_list()) for model in models}
+    rows = {
+        model.__name__: list(model.objects.order_by("pk").values_list())
+        for model in models
+        if model._meta.managed
+    }
+    documents = search_document_model()
+    rows["search"] = list(documents.objects.order_by("pk").values_list("pk", "title", "parties"))
+    return rows
+
+
+def search_document_model():
+    from django.db import connection
+
+    from agreements.models import PostgresSearchDocument, SqliteSearchDocument
+
+    return PostgresSearchDocument if connection.vendor == "postgresql" else SqliteSearchDocument
 
 
 @settings(

@@ -11,7 +11,8 @@ what was not.
 
 The models live in modules by what they hold: ``entities`` (what MoUs name),
 ``mous``, ``facts`` (what the sources report about an MoU), ``followups`` (what
-happened since), ``versions`` (public history) and ``records``.
+happened since), ``versions`` (public history), ``search`` (the search vocabulary and
+documents) and ``records``.
 """
 
 from .entities import (
@@ -43,6 +44,7 @@ from .facts import (
 from .followups import FollowUp, NewsCheck, refresh_derived
 from .mous import Mou, MouParty, MouQuerySet
 from .records import ImportRecord
+from .search import PostgresSearchDocument, SearchTerm, SqliteSearchDocument
 from .versions import MouVersion, describe_changes, mou_document, record_versions
 
 __all__ = [
@@ -66,6 +68,9 @@ __all__ = [
     "PublicQuerySet",
     "Reaction",
     "ReportedFigure",
+    "PostgresSearchDocument",
+    "SearchTerm",
+    "SqliteSearchDocument",
     "Sector",
     "SluggedModel",
     "Source",

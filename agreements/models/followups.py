@@ -210,14 +210,16 @@ class NewsCheck(RefreshesItsMou):
 NO_DATE = datetime.date(1, 1, 1)
 
 
-def refresh_derived(mous):
+def refresh_derived(mous, *, reindex=True):
     """Recompute what follow-ups and checks decide for the MoUs of the queryset ``mous``
     and their commitments: current statuses, the date of the last news, and when each
     commitment with a period falls due. Marks the MoUs updated, so cached pages that
-    count them change.
+    count them change, and rewrites their search documents (``agreements.search``;
+    ``reindex=False`` leaves that to the caller).
 
     A fixed number of UPDATEs whatever the number of MoUs; the due dates are computed in
-    Python, for the commitments that have a period (few do).
+    Python, for the commitments that have a period (few do); the search documents a
+    fixed number of queries per chunk of MoUs.
     """
     from .facts import Commitment
     from .mous import Mou
@@ -267,6 +269,10 @@ def refresh_derived(mous):
             commitment.due_on = due_on
             changed.append(commitment)
     Commitment.objects.bulk_update(changed, ["due_on"])
+    if reindex:
+        from .. import search
+
+        search.index(mous)
 
 
 def explain_status(fact, reporting):
@@ -286,10 +292,14 @@ def explain_status(fact, reporting):
 
 
 def refresh_derived_of(mou_id):
-    """``refresh_derived`` for one MoU, after a follow-up, check or commitment changed."""
+    """``refresh_derived`` for one MoU, after it, a follow-up, check or commitment was
+    saved; its search document is rewritten once, when the transaction commits (an admin
+    save runs this for each row it saves)."""
+    from .. import search
     from .mous import Mou
 
-    refresh_derived(Mou.objects.filter(pk=mou_id))
+    refresh_derived(Mou.objects.filter(pk=mou_id), reindex=False)
+    search.mark_stale([mou_id])
 
 
 def months_after(day, precision, months):

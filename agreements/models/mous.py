@@ -129,32 +129,14 @@ class MouQuerySet(models.QuerySet):
             .select_related("status_source", "created_by_import", "last_import")
         )
 
-    def search(self, text):
-        """Free-text search across titles, summaries, parties (any of their names),
-        clusters and commitments.
+    def search(self, query):
+        """The MoUs matching ``query`` (text, or a parsed ``agreements.search.Query``)
+        anywhere their page shows it, annotated ``relevance``: a join with the search
+        documents (FTS5 on SQLite, a tsvector on PostgreSQL). Given text, one query reads
+        the vocabulary."""
+        from .. import search
 
-        Each related table is searched in its own ``pk__in`` subquery rather than
-        joined, so no ``distinct()`` is needed and the cost stays linear: joining
-        parties, clusters and commitments multiplied the rows (and, per extra word,
-        multiplied them again) before a DISTINCT over every column.
-        """
-        query = self
-        for word in text.split():
-            parties = Party.objects.filter(
-                Q(name__icontains=word)
-                | Q(short_name__icontains=word)
-                | Q(other_names__icontains=word)
-            )
-            clusters = Cluster.objects.filter(Q(place__icontains=word) | Q(product__icontains=word))
-            query = query.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(objectives__icontains=word)
-                | Q(pk__in=MouParty.objects.filter(party__in=parties).values("mou"))
-                | Q(pk__in=Mou.clusters.through.objects.filter(cluster__in=clusters).values("mou"))
-                | Q(pk__in=Commitment.objects.filter(description__icontains=word).values("mou"))
-            )
-        return query
+        return search.search(self, query)
 
     def per_year(self):
         """``{"year": ..., "count": ...}`` rows, oldest first, for MoUs whose year is known.

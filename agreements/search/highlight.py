@@ -1,0 +1,77 @@
+"""Why a result matched, in words a reader can check: a snippet of the text that matched
+with the matched words marked, or "matched: party Amazon India" for a match in a name.
+
+The databases mark matches with ``START``/``STOP`` (characters no stored text holds);
+here the text between them is escaped piece by piece and wrapped in ``<mark>``, so
+nothing from the data is ever marked safe.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.html import format_html, format_html_join
+
+from .documents import LIST_COLUMNS
+from .query import ALIASES, START, STOP
+
+# The free-text columns, in the order a snippet from them is preferred, with the label
+# shown before it.
+SNIPPET_COLUMNS = {
+    "summary": "Summary",
+    "objectives": "Objectives",
+    "reactions": "Reaction",
+    "commitments": "Commitment",
+    "follow_ups": "Follow-up",
+    "title": "Title",
+}
+MAX_SNIPPETS = 2
+MAX_MATCHED = 4
+
+
+def highlighted(text):
+    """``text`` as HTML, each part between START and STOP in ``<mark>``; every part
+    escaped."""
+    pieces = []
+    for chunk in text.split(START):
+        marked, _, rest = chunk.partition(STOP) if STOP in chunk else ("", "", chunk)
+        if marked:
+            pieces.append(format_html("<mark>{}</mark>", marked))
+        if rest:
+            pieces.append(format_html("{}", rest))
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
+
+
+def _plain(text):
+    return text.replace(START, "").replace(STOP, "")
+
+
+@dataclass
+class Why:
+    """What a result shows about its match: ``snippets`` as (label, html) and
+    ``matched`` as phrases such as "party Amazon India"."""
+
+    snippets: list = field(default_factory=list)
+    matched: list = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.snippets or self.matched)
+
+
+def why(explained):
+    """The ``Why`` for one MoU's ``explain_rows`` entry."""
+    result = Why()
+    for column, label in SNIPPET_COLUMNS.items():
+        text = explained.get(column) or ""
+        if START in text and len(result.snippets) < MAX_SNIPPETS:
+            result.snippets.append((label, highlighted(" ".join(text.split()))))
+    labels = explained.get("labels", {})
+    for column in LIST_COLUMNS:
+        lines = (explained.get(column) or "").split("\n")
+        kinds = labels.get(column, [])
+        for number, line in enumerate(lines):
+            if START not in line or len(result.matched) >= MAX_MATCHED:
+                continue
+            kind = kinds[number] if number < len(kinds) else column.rstrip("s")
+            name = _plain(line).split(ALIASES)[0].strip()
+            if name:
+                result.matched.append(f"{kind} {name}")
+    return result

@@ -1,0 +1,379 @@
+"""Search: one interface (``agreements.search``) over SQLite's FTS5 and PostgreSQL's
+full-text search, and the same tests for both (CI runs this file on each).
+
+What a reader gets: every part of an MoU's page is searched; results are ranked, each
+saying why it matched; word forms, case and accents do not matter; the curated
+vocabulary widens a search (Hindi terms included); and the documents follow every
+write.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements import importing, search
+from agreements.models import (
+    Attendee,
+    Beneficiary,
+    Cluster,
+    Commitment,
+    FollowUp,
+    Mou,
+    MouParty,
+    Party,
+    Programme,
+    Reaction,
+    SearchTerm,
+    Sector,
+    Source,
+)
+from agreements.search.highlight import highlighted
+from agreements.search.query import MAX_LENGTH, MAX_TERMS, START, STOP, parse
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("agreements:mou_list")
+
+
+def titles(response):
+    return [mou.title for mou in response.context["page"]]
+
+
+def found(text):
+    """The titles of the published MoUs a search finds, best match first."""
+    mous = search.search(Mou.objects.published(), text)
+    return [mou.title for mou in mous.order_by("-relevance", "title")]
+
+
+# --- Everything an MoU's page shows is searched ----------------------------------------
+
+
+@pytest.fixture
+def everything(make_mou, gujarat, amazon, article):
+    """An MoU with an unusual word in each part of its page, and a plain one beside it."""
+    parent = Party.objects.create(name="Vibraphone Holdings", kind=Party.Kind.COMPANY)
+    party = Party.objects.create(
+        name="Xylophone Traders",
+        short_name="XYT",
+        other_names="Marimba Collective",
+        parent=parent,
+        kind=Party.Kind.COMPANY,
+    )
+    mou = make_mou(
+        "Zanzibar accord",
+        parties=[party, amazon],
+        states=[gujarat],
+        summary="A quixotic plan.",
+        objectives="Ebullient sellers.",
+        place="Gandhinagar",
+    )
+    MouParty.objects.filter(mou=mou, party=party).update(signatory="Ramesh Okonkwo")
+    mou.programmes.add(Programme.objects.create(name="Saffron Bridge"))
+    mou.sectors.add(Sector.objects.create(name="Terracotta"))
+    mou.beneficiaries.add(Beneficiary.objects.create(name="Lamplighters"))
+    mou.clusters.add(
+        Cluster.objects.create(place="Jhumritalaiya", product="Brocade", state=gujarat)
+    )
+    mou.sources.add(
+        Source.objects.create(title="Chronicle of walruses", publisher="Obscure Gazette")
+    )
+    Commitment.objects.create(mou=mou, description="Onboard pangolin sellers", source=article)
+    FollowUp.objects.create(
+        mou=mou, dated_on=datetime.date(2022, 1, 1), summary="Narwhal artisans", source=article
+    )
+    Reaction.objects.create(
+        mou=mou,
+        speaker="Praveen Hollowell",
+        stance=Reaction.Stance.OPPOSITION,
+        summary="Flabbergasted traders.",
+        quote="A kerfuffle",
+        source=article,
+    )
+    Attendee.objects.create(mou=mou, name="Sunita Vanderbilt", source=article)
+    make_mou("Plain accord", parties=[amazon], states=[gujarat], summary="Nothing unusual.")
+    return mou
+
+
+@pytest.mark.parametrize(
+    ("query", "why"),
+    [
+        ("zanzibar", "Title"),
+        ("quixotic", "Summary"),
+        ("ebullient", "Objectives"),
+        ("xylophone", "party Xylophone Traders"),
+        ("XYT", "party Xylophone Traders"),
+        ("marimba", "party Xylophone Traders"),
+        ("vibraphone", "party Xylophone Traders"),
+        ("okonkwo", "signatory Ramesh Okonkwo"),
+        ("vanderbilt", "person present Sunita Vanderbilt"),
+        ("hollowell", "speaker Praveen Hollowell"),
+        ("flabbergasted", "Reaction"),
+        ("kerfuffle", "Reaction"),
+        ("pangolin", "Commitment"),
+        ("narwhal", "Follow-up"),
+        ("jhumritalaiya", "cluster Jhumritalaiya: Brocade"),
+        ("brocade", "cluster Jhumritalaiya: Brocade"),
+        ("gandhinagar", "place of signing Gandhinagar"),
+        ("saffron", "programme Saffron Bridge"),
+        ("terracotta", "sector Terracotta"),
+        ("lamplighters", "meant to help Lamplighters"),
+        ("walruses", "source Chronicle of walruses"),
+        ("obscure gazette", "source Chronicle of walruses"),
+    ],
+)
+def test_a_search_finds_what_any_part_of_an_mous_page_shows_and_says_where(everything, query, why):
+    parsed = search.parse(query)
+    rows = search.explain(search.search(Mou.objects.published(), parsed), parsed)
+    assert [mou.title for mou in rows] == ["Zanzibar accord"]
+    said = [label for label, _snippet in rows[0].why.snippets] + rows[0].why.matched
+    assert why in said
+
+
+def test_title_and_party_matches_rank_above_a_summary_and_a_source(
+    make_mou, gujarat, amazon, article
+):
+    tiger = Party.objects.create(name="Tiger Exports")
+    make_mou("Summary only", parties=[amazon], states=[gujarat], summary="A tiger was seen.")
+    in_source = make_mou("Source only", parties=[amazon], states=[gujarat])
+    in_source.sources.add(Source.objects.create(title="Tiger news"))
+    make_mou("Tiger in the title", parties=[amazon], states=[gujarat])
+    make_mou("The party", parties=[tiger, amazon], states=[gujarat])
+    for n in range(6):  # words every MoU has count for little
+        make_mou(f"Filler {n}", parties=[amazon], states=[gujarat])
+    ranked = found("tiger")
+    assert set(ranked[:2]) == {"Tiger in the title", "The party"}
+    assert ranked[2:] == ["Summary only", "Source only"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["weaver", "WEAVERS", "Weavers'", "weavers", "handloom weaver"],
+)
+def test_word_forms_and_case_do_not_matter(make_mou, gujarat, amazon, query):
+    make_mou("Handloom weavers online", parties=[amazon], states=[gujarat])
+    assert found(query) == ["Handloom weavers online"]
+
+
+def test_accents_do_not_matter(make_mou, gujarat, amazon):
+    make_mou("Café owners and Kārigars", parties=[amazon], states=[gujarat])
+    assert found("cafe") == found("CAFÉ") == found("karigars") == ["Café owners and Kārigars"]
+
+
+def test_every_word_must_match(make_mou, gujarat, assam, amazon, flipkart, handloom):
+    wanted = make_mou("Flipkart Assam", parties=[flipkart], states=[assam])
+    wanted.sectors.add(handloom)
+    make_mou("Flipkart Gujarat", parties=[flipkart], states=[gujarat]).sectors.add(handloom)
+    make_mou("Amazon Assam", parties=[amazon], states=[assam]).sectors.add(handloom)
+    assert found("flipkart handloom assam") == ["Flipkart Assam"]
+
+
+def test_a_quoted_phrase_matches_only_as_a_phrase(make_mou, gujarat, amazon):
+    make_mou("One district one product", parties=[amazon], states=[gujarat])
+    make_mou("One product per district", parties=[amazon], states=[gujarat])
+    assert set(found("district product")) == {
+        "One district one product",
+        "One product per district",
+    }
+    assert found('"one district one product"') == ["One district one product"]
+
+
+def test_queries_are_bounded_and_reduced_to_words():
+    query = parse('NEAR "one  district"  title:amazon ' + " ".join(f"w{n}" for n in range(20)))
+    assert len(query.terms) == MAX_TERMS
+    assert query.terms[0].words == ("near",)
+    assert query.terms[1].words == ("one", "district") and query.terms[1].quoted
+    assert query.terms[2].words == ("title", "amazon")
+    assert parse("x" * 1000).terms[0].words == ("x" * MAX_LENGTH,)
+
+
+def test_drafts_are_never_found_by_the_public(client, make_mou, gujarat, amazon, editor):
+    make_mou("Secret draft", parties=[amazon], states=[gujarat], summary="Okapi", published=False)
+    assert titles(client.get(LIST, {"q": "okapi"})) == []
+    client.force_login(editor)  # staff see drafts on their own pages, never in the list
+    assert titles(client.get(LIST, {"q": "okapi"})) == []
+    Mou.objects.filter(title="Secret draft").update(published=True)  # the publish action
+    assert titles(client.get(LIST, {"q": "okapi"})) == ["Secret draft"]
+
+
+# --- Why a result matched: highlights ------------------------------------------------
+
+
+def test_highlighting_escapes_each_piece_and_marks_only_between_the_markers():
+    text = f"a <i>{START}b&c{STOP}</i> {START}<d>{STOP}"
+    assert (
+        str(highlighted(text)) == "a &lt;i&gt;<mark>b&amp;c</mark>&lt;/i&gt; <mark>&lt;d&gt;</mark>"
+    )
+
+
+# --- The curated vocabulary ------------------------------------------------------------
+
+
+def test_the_vocabulary_widens_a_search_both_ways(make_mou, gujarat, amazon):
+    SearchTerm.objects.create(term="handloom", equivalents="weavers\nहथकरघा")
+    make_mou("Loom MoU", parties=[amazon], states=[gujarat], summary="Handloom sellers.")
+    make_mou("Weaver MoU", parties=[amazon], states=[gujarat], summary="Weavers online.")
+    make_mou("Other MoU", parties=[amazon], states=[gujarat])
+    for typed in ("handloom", "weaver", "हथकरघा"):
+        assert set(found(typed)) == {"Loom MoU", "Weaver MoU"}, typed
+
+
+HANDICRAFTS_SECTOR_TITLES = {
+    "Amazon India MoU with HIMCRAFTS, Himachal Pradesh",
+    "Amazon India MoU with HIMBUNKAR, Himachal Pradesh",
+    "Amazon India MoU with the Uttar Pradesh government on One District One Product",
+    "Flipkart MoU with the Tamil Nadu MSME Trade and Investment Promotion Bureau",
+    "Flipkart MoU with the Government of Assam",
+    "Flipkart MoU with the Government of Jammu and Kashmir",
+}
+GUJARAT = "Amazon India MoU with the Industries and Mines Department, Gujarat"
+
+
+def test_on_the_founding_articles_hindi_finds_the_handicrafts_mous(client, founding_articles):
+    assert set(Sector.objects.get(name="Handicrafts").mous.values_list("title", flat=True)) == (
+        HANDICRAFTS_SECTOR_TITLES
+    )
+    assert set(titles(client.get(LIST, {"q": "हस्तशिल्प"}))) >= HANDICRAFTS_SECTOR_TITLES
+
+
+def test_on_the_founding_articles_weavers_finds_the_handloom_mous(client, founding_articles):
+    handloom = set(Sector.objects.get(name="Handloom").mous.values_list("title", flat=True))
+    assert "Flipkart MoU with the Government of Assam" in handloom  # which never says weavers
+    assert handloom <= set(titles(client.get(LIST, {"q": "weavers"})))
+    assert handloom <= set(titles(client.get(LIST, {"q": "हथकरघा"})))
+
+
+@pytest.mark.parametrize("query", ["Khandelwal", "Halla Bol", '"halla bol"', "CAIT oppose"])
+def test_on_the_founding_articles_the_gujarat_reactions_are_searched(
+    client, founding_articles, query
+):
+    assert titles(client.get(LIST, {"q": query})) == [GUJARAT]
+
+
+def test_the_vocabulary_fixture_ships_only_explained_terms_each_once(founding_articles):
+    terms = list(SearchTerm.objects.all())
+    assert {term.term for term in terms} >= {"handloom", "handicrafts"}
+    words = [word.casefold() for term in terms for word in term.words]
+    assert len(words) == len(set(words))
+    assert all(term.note for term in terms)
+    by_term = {term.term: term.words for term in terms}
+    assert by_term["handloom"][:3] == ["handloom", "weavers", "हथकरघा"]
+    assert by_term["handicrafts"] == ["handicrafts", "हस्तशिल्प", "crafts"]
+
+
+def test_editors_change_the_vocabulary_and_viewers_only_read_it(client, editor, viewer):
+    url = reverse("admin:agreements_searchterm_add")
+    client.force_login(viewer)
+    assert client.get(reverse("admin:agreements_searchterm_changelist")).status_code == 200
+    assert client.get(url).status_code == 403
+    client.force_login(editor)
+    response = client.post(url, {"term": " khadi ", "equivalents": "खादी\n\nkhadi\n"})
+    assert response.status_code == 302
+    term = SearchTerm.objects.get()
+    assert (term.term, term.equivalents) == ("khadi", "खादी")
+    refused = client.post(url, {"term": "silk", "equivalents": "Silk"})
+    assert "Give at least one equivalent" in refused.text
+    assert Group.objects.get(name="Viewers").permissions.filter(codename="view_searchterm")
+
+
+# --- The documents follow every write --------------------------------------------------
+
+
+def test_an_admin_save_makes_the_new_words_searchable(client, editor, rich_mou):
+    from tests.test_admin import admin_url, change_form_data
+
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+    data = change_form_data(client, url)
+    assert client.post(url, {**data, "summary": "Now about axolotls."}).status_code == 302
+    assert found("axolotls") == [rich_mou.title]
+    assert found("onboard") == [rich_mou.title]  # its commitments are still there
+
+
+def test_renaming_a_party_reaches_the_documents_of_its_mous(gujarat_mou, amazon):
+    amazon.other_names = "Bezos Bazaar"
+    amazon.save()
+    assert found("bezos") == [gujarat_mou.title]
+
+
+def test_ticking_and_unticking_a_sector_reaches_the_document(gujarat_mou):
+    silk = Sector.objects.create(name="Silk")
+    gujarat_mou.sectors.add(silk)
+    assert found("silk") == [gujarat_mou.title]
+    silk.mous.remove(gujarat_mou)
+    assert found("silk") == []
+
+
+def test_a_deleted_mou_leaves_no_document(gujarat_mou):
+    gujarat_mou.delete()
+    search.flush_stale()
+    assert search.document_count() == 0
+
+
+def test_an_import_makes_its_mous_searchable(gujarat, amazon, flipkart):
+    data = (
+        b"title,states,parties,source_url,summary\r\n"
+        b"Imported one,GJ,Amazon; Flipkart,https://a.example.com/1,About quokkas\r\n"
+    )
+    report = importing.import_file(data, file_name="quokkas.csv")
+    assert not report.errors
+    assert found("quokkas") == ["Imported one"]
+
+
+def test_a_follow_up_makes_its_news_searchable(gujarat_mou, article):
+    FollowUp.objects.create(
+        mou=gujarat_mou,
+        dated_on=datetime.date(2023, 1, 1),
+        summary="Sellers reached Reykjavik",
+        source=article,
+    )
+    assert found("reykjavik") == [gujarat_mou.title]
+
+
+def test_indexing_costs_a_fixed_number_of_queries_per_chunk(
+    monkeypatch, make_mou, gujarat, amazon, flipkart, article
+):
+    def make(n):
+        mous = [
+            make_mou(f"MoU {n}-{i}", parties=[amazon, flipkart], states=[gujarat]) for i in range(n)
+        ]
+        for mou in mous:
+            Commitment.objects.create(mou=mou, description="Train", source=article)
+        return Mou.objects.filter(pk__in=[mou.pk for mou in mous])
+
+    monkeypatch.setattr(search, "CHUNK_SIZE", 4)
+    small, large = make(4), make(12)
+    search.flush_stale()
+    with CaptureQueriesContext(connection) as one_chunk:
+        search.index(small)
+    with CaptureQueriesContext(connection) as three_chunks:
+        search.index(large)
+    # Per chunk: 13 reads, a DELETE and an INSERT; besides, the ids and a savepoint.
+    assert len(three_chunks.captured_queries) - len(one_chunk.captured_queries) == 2 * 15
+    assert len(one_chunk.captured_queries) <= 15 + 3
+
+
+def test_rebuild_search_writes_every_document_again(gujarat_mou, make_mou, amazon, gujarat):
+    search.flush_stale()
+    Mou.objects.filter(pk=gujarat_mou.pk).update(summary="Changed behind its back: dugongs")
+    assert found("dugongs") == []
+    call_command("rebuild_search", stdout=io.StringIO())
+    assert found("dugongs") == [gujarat_mou.title]
+    assert search.document_count() == Mou.objects.count()
+
+
+def test_bootstrap_writes_the_documents_a_registry_from_before_search_lacks(founding_articles):
+    from agreements.management.commands.bootstrap import catch_up_search
+
+    search.backends.current().clear()
+    SearchTerm.objects.all().delete()
+    assert catch_up_search() == [
+        "loaded the search vocabulary",
+        f"wrote the search documents of {Mou.objects.count()} MoUs",
+    ]
+    assert catch_up_search() == []
