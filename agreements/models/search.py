@@ -11,7 +11,7 @@ can join them in the ORM; ``agreements.search`` writes them with plain SQL.
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Lookup
 
 # The columns of a search document, in their order in the FTS5 table. Their weights
@@ -88,6 +88,19 @@ class Matches(Lookup):
         return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
 
 
+class OneDatabaseManager(models.Manager):
+    """The rows of a table that only one database has: on the other, none (and no query),
+    so code that reads every model's rows works on both."""
+
+    def __init__(self, vendor):
+        super().__init__()
+        self.vendor = vendor
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        return rows if connection.vendor == self.vendor else rows.none()
+
+
 class SearchDocumentColumns(models.Model):
     """The text of a search document: each column one or more lines."""
 
@@ -126,6 +139,8 @@ class SqliteSearchDocument(SearchDocumentColumns):
     # FTS5's hidden rank column: bm25() with the column weights the migration configures.
     rank = models.FloatField(db_column="rank")
 
+    objects = OneDatabaseManager("sqlite")
+
     class Meta:
         managed = False
         db_table = "agreements_search_fts"
@@ -146,6 +161,8 @@ class PostgresSearchDocument(SearchDocumentColumns):
         related_name="postgres_search",
     )
     document = SearchVectorField()
+
+    objects = OneDatabaseManager("postgresql")
 
     class Meta:
         managed = False

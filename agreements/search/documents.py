@@ -28,15 +28,15 @@ LIST_COLUMNS = ("parties", "people", "places", "topics", "sources")
 
 def _line(display, *aliases):
     """One entry: its display name, then the other names it is found by."""
-    display = " ".join(clean_text(display).split())
-    rest = [" ".join(clean_text(alias).split()) for alias in aliases]
+    display = clean_text(display)
+    rest = [clean_text(alias) for alias in aliases]
     rest = [alias for alias in rest if alias and alias != display]
     return ALIASES.join([display, *rest]) if rest else display
 
 
 def _text(*parts):
     """Free text on one line per part, empty parts left out."""
-    parts = (" ".join(clean_text(part).split()) for part in parts)
+    parts = (clean_text(part) for part in parts)
     return "\n".join(part for part in parts if part)
 
 

@@ -44,9 +44,11 @@ def is_word_character(char):
 
 
 def clean_text(text):
-    """``text`` in NFC, with control, format and private-use characters (our marks among
-    them) made spaces, so stored and searched text agree and hold no marks."""
-    text = unicodedata.normalize("NFC", text or "")
+    """``text`` in NFC on one line, with control, format and private-use characters (our
+    marks among them) made spaces, so stored and searched text agree and hold no marks."""
+    text = " ".join(unicodedata.normalize("NFC", text or "").split())
+    if text.isprintable():  # the usual case, checked in C
+        return text
     return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") else c for c in text)
 
 
