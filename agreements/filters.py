@@ -15,14 +15,24 @@ rows unfiltered by that field.
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.forms.utils import flatatt
 from django.http import HttpResponseBadRequest
 from django.utils.html import format_html, format_html_join
 
-from .models import Cluster, Commitment, Mou, Party, Programme, Sector, State
+from . import search
+from .models import (
+    Beneficiary,
+    Cluster,
+    Commitment,
+    Mou,
+    Party,
+    Programme,
+    Reaction,
+    Sector,
+    State,
+)
 
-SEARCH_MAX_LENGTH = 200
 # The commitment list's status choice for promises past their period, unfulfilled.
 OVERDUE = "overdue"
 
@@ -31,6 +41,9 @@ ORDERINGS = {
     "oldest": [F("signed_on").asc(nulls_last=True), "title"],
     "title": ["title"],
 }
+# Best match first, then newest: the default order of a search.
+RELEVANCE = "relevance"
+ORDERINGS[RELEVANCE] = [F("relevance").desc(), *ORDERINGS["newest"], "pk"]
 
 
 # The ``selected`` attribute, as flatatt writes it (already safe, no mark_safe needed).
@@ -70,24 +83,27 @@ class YearFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
-    def __init__(self, label, lookup_expr, field_name="signed_on"):
+    def __init__(self, label, lookup_expr, field_name="signed_on", **kwargs):
         super().__init__(
             label=label,
             field_name=field_name,
             lookup_expr=lookup_expr,
             min_value=1900,
             max_value=2100,
+            **kwargs,
         )
 
 
-def choice_filter(label, field_name, queryset, empty_label, widget=FastSelect):
-    """A filter by slug among ``queryset``, through the ``field_name`` relation.
-    Costs one query for the choices when the form is rendered as a select, and one to
-    check a chosen slug."""
+def choice_filter(
+    label, field_name, queryset, empty_label, widget=FastSelect, to_field_name="slug"
+):
+    """A filter by slug (or ``to_field_name``) among ``queryset``, through the
+    ``field_name`` relation. Costs one query for the choices when the form is rendered
+    as a select, and one to check a chosen slug."""
     return django_filters.ModelChoiceFilter(
         label=label,
         field_name=field_name,
-        to_field_name="slug",
+        to_field_name=to_field_name,
         queryset=queryset,
         empty_label=empty_label,
         distinct=True,
@@ -116,12 +132,15 @@ class RegistryFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         """Filter by the valid fields only (``cleaned_data`` holds no invalid one), and mark
         each invalid field so screen readers announce it with its message."""
+        self.mark_invalid_fields()
+        return super().filter_queryset(queryset)
+
+    def mark_invalid_fields(self):
         for name in self.form.errors:
             if name in self.form.fields:
                 self.form.fields[name].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": f"id_{name}_error"}
                 )
-        return super().filter_queryset(queryset)
 
     @property
     def active_filters(self):
@@ -158,13 +177,29 @@ class RegistryFilterSet(django_filters.FilterSet):
         return ", ".join(str(value) for _label, value, _query in self.active_filters)
 
 
+class SearchField(forms.CharField):
+    """The search box: any text is accepted (``search.parse`` bounds it and says what it
+    left out, in ``note``), so a long or odd query is cut, never refused."""
+
+    note = ""
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+# "Date not reported": MoUs with no date cannot be placed in a year range.
+UNDATED_INCLUDE = "include"
+UNDATED_ONLY = "only"
+
+
 class MouFilter(RegistryFilterSet):
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label="Search",
         method="filter_search",
-        max_length=SEARCH_MAX_LENGTH,
-        help_text="Words in titles, summaries, parties, clusters and commitments.",
-        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text="Words, or a “quoted phrase”, anywhere an MoU's page shows them: titles, "
+        "parties, people, commitments, reactions, places, sources.",
+        widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "id_q_help"}),
     )
     # Only what the public may see is offered (``public()``): no name that only a draft
     # uses reaches the public.
@@ -183,6 +218,14 @@ class MouFilter(RegistryFilterSet):
     sector = choice_filter(
         "Sector", "sectors", Sector.objects.public().only("slug", "name"), "Any sector"
     )
+    # Beneficiary groups have no page of their own, so no slug: named by their name.
+    beneficiary = choice_filter(
+        "Meant to help",
+        "beneficiaries",
+        Beneficiary.objects.public(),
+        "Anyone",
+        to_field_name="name",
+    )
     # Reached from a cluster's page (?cluster=...), not chosen in the form: a hidden
     # field keeps it through the form's other changes, and its chip removes it.
     cluster = choice_filter(
@@ -199,12 +242,35 @@ class MouFilter(RegistryFilterSet):
         empty_label="Any status",
         widget=FastSelect,
     )
-    year_from = YearFilter("From (year)", "year__gte")
-    year_to = YearFilter("Up to (year)", "year__lte")
+    opposition = django_filters.ChoiceFilter(
+        label="Opposition",
+        method="filter_opposition",
+        choices=[("yes", "Someone opposes it"), ("no", "No opposition reported")],
+        empty_label="With or without",
+        widget=FastSelect,
+    )
+    # Applied together in ``filter_queryset``, with ``undated``.
+    year_from = YearFilter("From (year)", "year__gte", method="years_later")
+    year_to = YearFilter("Up to (year)", "year__lte", method="years_later")
+    undated = django_filters.ChoiceFilter(
+        label="Date not reported",
+        method="years_later",
+        choices=[
+            (UNDATED_INCLUDE, "Kept in a year range"),
+            (UNDATED_ONLY, "Only MoUs with no date"),
+        ],
+        empty_label="Left out of a year range",
+        widget=FastSelect,
+    )
     sort = django_filters.ChoiceFilter(
         label="Order",
         method="filter_sort",
-        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title")],
+        choices=[
+            (RELEVANCE, "Best match"),
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("title", "Title"),
+        ],
         empty_label=None,
         widget=FastSelect,
     )
@@ -214,14 +280,99 @@ class MouFilter(RegistryFilterSet):
         form = YearRangeForm
         fields: list = []
 
+    # The parsed search (``search.Query``) once ``qs`` has run; None without one.
+    search_query = None
+    # With a year range: the rows it leaves out for having no date (a queryset).
+    undated_left_out = None
+
     @staticmethod
     def public_rows():
         return Mou.objects.published()
 
+    @property
+    def form(self):
+        """A search is ordered best match first unless the reader chose an order: the
+        form shows that choice, while the query string (and every link built from it)
+        stays as the reader wrote it."""
+        if not hasattr(self, "_form"):
+            form_class = self.get_form_class()
+            if not self.is_bound:
+                self._form = form_class(prefix=self.form_prefix)
+            else:
+                data = self.data
+                if data.get("q", "").strip() and not data.get("sort"):
+                    data = data.copy()
+                    data["sort"] = RELEVANCE
+                self._form = form_class(data, prefix=self.form_prefix)
+        return self._form
+
+    def filter_queryset(self, queryset):
+        self.mark_invalid_fields()
+        queryset, self.undated_left_out = self._apply(queryset, self.form.cleaned_data)
+        return queryset
+
+    def _apply(self, queryset, values):
+        """``queryset`` filtered by the valid ``values``: each filter, then the year range
+        with what ``undated`` says of MoUs with no date. Returns the rows and, when a year
+        range leaves MoUs with no date out, those MoUs (a queryset)."""
+        for name, value in values.items():
+            queryset = self.filters[name].filter(queryset, value)
+        years = Q()
+        if values.get("year_from") is not None:
+            years &= Q(signed_on__year__gte=values["year_from"])
+        if values.get("year_to") is not None:
+            years &= Q(signed_on__year__lte=values["year_to"])
+        undated = values.get("undated")
+        if undated == UNDATED_ONLY:
+            return queryset.filter(signed_on=None), None
+        if not years:
+            return queryset, None
+        if undated == UNDATED_INCLUDE:
+            return queryset.filter(years | Q(signed_on=None)), None
+        return queryset.filter(years), queryset.filter(signed_on=None)
+
+    def rows_without(self, name):
+        """The rows these filters select with the filter ``name`` left out: a queryset,
+        for "remove this filter to see n MoUs"."""
+        self.form.is_valid()
+        values = {key: v for key, v in self.form.cleaned_data.items() if key != name}
+        return self._apply(self.queryset.all(), values)[0]
+
+    def active_filter_names(self):
+        """The names of the valid filters in use, in the order of ``active_filters``."""
+        if not self.is_bound:
+            return []
+        self.form.is_valid()
+        return [
+            name
+            for name, value in self.form.cleaned_data.items()
+            if name != "sort" and value not in (None, "")
+        ]
+
+    def years_later(self, queryset, name, value):
+        return queryset  # see ``_apply``
+
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        if self.search_query is None or self.search_query.typed != value:
+            self.search_query = search.parse(value)  # one query, for the vocabulary
+        query = self.search_query
+        if query.notes:
+            field = self.form.fields["q"]
+            field.note = " ".join(query.notes)
+            field.widget.attrs["aria-describedby"] = "id_q_note id_q_help"
+        if not query:
+            return queryset
+        return queryset.search(query).order_by(*ORDERINGS[RELEVANCE])
+
+    def filter_opposition(self, queryset, name, value):
+        opposed = Exists(
+            Reaction.objects.filter(mou=OuterRef("pk"), stance=Reaction.Stance.OPPOSITION)
+        )
+        return queryset.filter(opposed if value == "yes" else ~opposed)
 
     def filter_sort(self, queryset, name, value):
+        if value == RELEVANCE and "relevance" not in queryset.query.annotations:
+            value = "newest"  # nothing searched: nothing to rank by
         return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["newest"]))
 
 

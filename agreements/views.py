@@ -32,6 +32,7 @@ from .models import (
     Sector,
     State,
 )
+from .search import listing
 
 PER_PAGE = 25
 # Renames of states, parties or sectors reach the cached home page within this time.
@@ -75,19 +76,24 @@ def home(request):
     return render(request, "agreements/home.html", context)
 
 
-def filtered_list(request, filterset_class, name, **context):
+def filtered_list(request, filterset_class, name, *, around_page=None, **context):
     """A filtered, paginated public list: a fixed number of queries, plus one per chosen
     filter object (to check it). ``name`` ("mou") names its template and its addresses:
-    ``agreements:mou_list``, ``mou_csv``, ``mou_json`` and ``mou_feed``."""
+    ``agreements:mou_list``, ``mou_csv``, ``mou_json`` and ``mou_feed``;
+    ``around_page(filterset, page)`` gives what the page shows around its rows."""
     filterset = filtered(request, filterset_class)
     page, page_note = paginate(request, filterset.qs.for_list())
     urls = {kind: reverse(f"agreements:{name}_{kind}") for kind in ("list", "csv", "json", "feed")}
     context.update({"filter": filterset, "page": page, "page_note": page_note, "urls": urls})
+    if around_page:
+        context.update(around_page(filterset, page))
     return render(request, f"agreements/{name}_list.html", context)
 
 
 def mou_list(request):
-    return filtered_list(request, MouFilter, "mou")
+    """The MoU list; searched, ranked best match first with why each row matched, and,
+    searched or filtered, facets and ways to widen an empty result (``search.listing``)."""
+    return filtered_list(request, MouFilter, "mou", around_page=listing.list_context)
 
 
 def commitment_list(request):

@@ -3,12 +3,13 @@ full-text search, and the same tests for both (CI runs this file on each).
 
 What a reader gets: every part of an MoU's page is searched; results are ranked, each
 saying why it matched; word forms, case and accents do not matter; the curated
-vocabulary widens a search (Hindi terms included); and the documents follow every
-write.
+vocabulary widens a search (Hindi terms included); an empty result says what to remove;
+facets narrow a result; and the documents follow every write.
 """
 
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -27,6 +28,7 @@ from agreements.models import (
     Mou,
     MouParty,
     Party,
+    Precision,
     Programme,
     Reaction,
     SearchTerm,
@@ -183,6 +185,70 @@ def test_a_quoted_phrase_matches_only_as_a_phrase(make_mou, gujarat, amazon):
     assert found('"one district one product"') == ["One district one product"]
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '"unbalanced quote',
+        'a "b',
+        '"',
+        '""',
+        "NEAR(amazon gujarat)",
+        "amazon AND OR NOT gujarat",
+        "amaz*",
+        "title:amazon",
+        "^amazon",
+        "-amazon +gujarat",
+        "(amazon",
+        "{amazon}",
+        "amazon:*",
+        "' OR 1=1; DROP TABLE agreements_mou; --",
+        "हस्तशिल्प हथकरघा",
+        "💥 amazon 💥",
+        "\x00amazon\x1f" + START + STOP,
+        "a" * 5000,
+        " ".join(["amazon"] * 50),
+        "the of and",
+        "",
+        "   ",
+    ],
+)
+def test_hostile_input_never_raises(client, gujarat_mou, typed):
+    response = client.get(LIST, {"q": typed})
+    assert response.status_code == 200
+    # A download refuses only what a form cannot hold (a NUL character), with a reason.
+    download = client.get(reverse("agreements:mou_csv"), {"q": typed})
+    assert download.status_code == (400 if "\x00" in typed else 200)
+
+
+def test_operators_and_column_filters_are_searched_as_words(client, gujarat_mou):
+    assert titles(client.get(LIST, {"q": "title:amazon"})) == []  # no MoU says "title"
+    assert titles(client.get(LIST, {"q": "amazon* gujarat"})) == [gujarat_mou.title]
+    assert titles(client.get(LIST, {"q": 'amazon "gujarat'})) == [gujarat_mou.title]
+
+
+def test_a_long_query_is_cut_and_the_form_says_so(client, gujarat_mou):
+    words = [f"word{n}" for n in range(MAX_TERMS + 3)]
+    response = client.get(LIST, {"q": " ".join(["amazon", *words])})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        f"Only the first {MAX_TERMS} words or phrases were searched; 4 more were left out" in html
+    )
+    assert 'id="id_q_note"' in html and 'aria-describedby="id_q_note id_q_help"' in html
+
+    long = "amazon " + "x" * (MAX_LENGTH + 50)
+    response = client.get(LIST, {"q": long})
+    assert f"longer than {MAX_LENGTH} characters" in response.content.decode()
+    assert not response.context["filter"].form.errors  # cut, not refused
+    assert titles(response) == [gujarat_mou.title]  # "x..." was cut away
+
+
+def test_a_query_with_nothing_to_search_leaves_the_list_whole_and_says_why(client, gujarat_mou):
+    response = client.get(LIST, {"q": "the *"})
+    assert titles(response) == [gujarat_mou.title]
+    assert "nothing to search for" in response.content.decode()
+
+
 def test_queries_are_bounded_and_reduced_to_words():
     query = parse('NEAR "one  district"  title:amazon ' + " ".join(f"w{n}" for n in range(20)))
     assert len(query.terms) == MAX_TERMS
@@ -201,7 +267,54 @@ def test_drafts_are_never_found_by_the_public(client, make_mou, gujarat, amazon,
     assert titles(client.get(LIST, {"q": "okapi"})) == ["Secret draft"]
 
 
-# --- Why a result matched: highlights ------------------------------------------------
+# --- Ranked, with the other orders still there ----------------------------------------
+
+
+def test_a_search_is_ranked_best_match_first_and_the_order_can_still_be_chosen(
+    client, make_mou, gujarat, amazon
+):
+    make_mou("Aardvark plan", parties=[amazon], states=[gujarat], summary="Sellers of otters.")
+    make_mou(
+        "Otter otters and otter trails",
+        parties=[amazon],
+        states=[gujarat],
+        signed_on=datetime.date(2015, 1, 1),
+    )
+    for n in range(4):
+        make_mou(f"Filler {n}", parties=[amazon], states=[gujarat])
+    response = client.get(LIST, {"q": "otter"})
+    assert titles(response) == ["Otter otters and otter trails", "Aardvark plan"]
+    assert '<option value="relevance" selected>' in response.content.decode()
+    assert titles(client.get(LIST, {"q": "otter", "sort": "title"})) == [
+        "Aardvark plan",
+        "Otter otters and otter trails",
+    ]
+    assert titles(client.get(LIST, {"q": "otter", "sort": "newest"}))[0] == "Aardvark plan"
+    # Without a search there is nothing to rank: "best match" falls back to newest first.
+    assert client.get(LIST, {"sort": "relevance"}).status_code == 200
+
+
+# --- Why a result matched --------------------------------------------------------------
+
+
+def test_snippets_mark_the_matched_words_and_escape_everything_else(
+    client, make_mou, gujarat, amazon
+):
+    make_mou(
+        "Markup test",
+        parties=[amazon],
+        states=[gujarat],
+        summary='Sellers <script>alert("x")</script> of <b>pashmina</b> & shawls.',
+    )
+    html = client.get(LIST, {"q": "pashmina"}).content.decode()
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', html, re.S).group(1)
+    assert "<mark>pashmina</mark>" in snippet
+    # The data's markup is shown escaped (SQLite) or left out (PostgreSQL's ts_headline
+    # drops tags), never as markup.
+    assert "<script>" not in html.split("<body")[1] and "<b>" not in snippet
+    assert "&amp; shawls" in snippet
+    if connection.vendor == "sqlite":
+        assert "&lt;script&gt;" in snippet and "&lt;b&gt;" in snippet
 
 
 def test_highlighting_escapes_each_piece_and_marks_only_between_the_markers():
@@ -209,6 +322,13 @@ def test_highlighting_escapes_each_piece_and_marks_only_between_the_markers():
     assert (
         str(highlighted(text)) == "a &lt;i&gt;<mark>b&amp;c</mark>&lt;/i&gt; <mark>&lt;d&gt;</mark>"
     )
+
+
+def test_a_match_in_a_name_says_matched_with_the_party(client, gujarat_mou):
+    response = client.get(LIST, {"q": "amazon india"})
+    row = response.context["page"][0]
+    assert "party Amazon India" in row.why.matched
+    assert "Matched: party Amazon India" in response.content.decode()
 
 
 # --- The curated vocabulary ------------------------------------------------------------
@@ -221,6 +341,12 @@ def test_the_vocabulary_widens_a_search_both_ways(make_mou, gujarat, amazon):
     make_mou("Other MoU", parties=[amazon], states=[gujarat])
     for typed in ("handloom", "weaver", "हथकरघा"):
         assert set(found(typed)) == {"Loom MoU", "Weaver MoU"}, typed
+
+
+def test_the_page_says_what_the_vocabulary_added(client, gujarat_mou):
+    SearchTerm.objects.create(term="handloom", equivalents="weavers")
+    html = client.get(LIST, {"q": "weavers"}).content.decode()
+    assert "“weavers” also finds handloom." in html
 
 
 HANDICRAFTS_SECTOR_TITLES = {
@@ -279,6 +405,127 @@ def test_editors_change_the_vocabulary_and_viewers_only_read_it(client, editor, 
     refused = client.post(url, {"term": "silk", "equivalents": "Silk"})
     assert "Give at least one equivalent" in refused.text
     assert Group.objects.get(name="Viewers").permissions.filter(codename="view_searchterm")
+
+
+# --- No results ------------------------------------------------------------------------
+
+
+def test_no_results_says_so_shows_the_filters_and_which_to_remove(
+    client, make_mou, gujarat, assam, amazon, flipkart
+):
+    make_mou("Flipkart Gujarat", parties=[flipkart], states=[gujarat])
+    make_mou("Amazon Assam", parties=[amazon], states=[assam])
+    response = client.get(LIST, {"q": "flipkart", "state": "assam"})
+    html = response.content.decode()
+    assert titles(response) == []
+    assert "No published MoU matches these filters" in html
+    assert "Remove filter State or UT: Assam" in html  # the chips say what is applied
+    widenings = response.context["widenings"]
+    assert [(w["label"], str(w["value"]), w["count"]) for w in widenings] == [
+        ("Search", "flipkart", 1),
+        ("State or UT", "Assam", 1),
+    ]
+    assert f'href="{LIST}?q=flipkart"' in html
+    assert "Without State or UT: Assam" in html
+
+
+def test_no_results_suggests_the_nearest_names(client, gujarat_mou, flipkart, make_mou, assam):
+    make_mou("Flipkart Assam", parties=[flipkart], states=[assam])
+    response = client.get(LIST, {"q": "flipcart assam"})
+    assert titles(response) == []
+    nearest = response.context["nearest"]
+    assert ("flipkart assam", "Flipkart") in [(text, name) for _q, text, name in nearest]
+    assert "?q=flipkart+assam" in response.content.decode()
+
+
+# --- Facets ----------------------------------------------------------------------------
+
+
+def test_facets_count_the_results_by_state_party_programme_sector_status_and_year(
+    client, make_mou, gujarat, assam, amazon, flipkart, handloom, global_selling
+):
+    a = make_mou("Rug one", parties=[amazon], states=[gujarat], signed_on=datetime.date(2020, 1, 1))
+    a.sectors.add(handloom)
+    a.programmes.add(global_selling)
+    make_mou("Rug two", parties=[flipkart], states=[gujarat, assam], signed_on=None)
+    make_mou("Rug three", parties=[flipkart], states=[assam], signed_on=datetime.date(2021, 5, 1))
+    make_mou("Not a match", parties=[amazon], states=[assam])
+    response = client.get(LIST, {"q": "rug"})
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    assert set(facets) == {"state", "party", "programme", "sector", "status", "year"}
+
+    def counts(name):
+        return [(label, count) for label, count, _query in facets[name].items]
+
+    assert counts("state") == [("Assam", 2), ("Gujarat", 2)]
+    assert counts("party") == [("Flipkart", 2), ("Amazon India", 1)]
+    assert counts("programme") == [("Amazon Global Selling", 1)]
+    assert counts("sector") == [("Handloom", 1)]
+    assert counts("status") == [("Signed", 3)]
+    assert counts("year") == [("2021", 1), ("2020", 1), ("Date not reported", 1)]
+    assert facets["state"].items[0][2] == "?q=rug&state=assam"
+    assert facets["year"].items[0][2] == "?q=rug&year_from=2021&year_to=2021"
+    assert facets["year"].items[2][2] == "?q=rug&undated=only"
+
+    followed = client.get(LIST + facets["state"].items[0][2])
+    assert set(titles(followed)) == {"Rug two", "Rug three"}
+    assert "state" not in {facet.name for facet in followed.context["facets"]}
+    undated = client.get(LIST + facets["year"].items[2][2])
+    assert titles(undated) == ["Rug two"]
+
+
+def test_the_unfiltered_list_has_no_facets(client, gujarat_mou):
+    assert "facets" not in client.get(LIST).context
+
+
+# --- New filters -----------------------------------------------------------------------
+
+
+def test_the_list_filters_by_who_an_mou_is_meant_to_help(client, make_mou, gujarat, amazon):
+    weavers = Beneficiary.objects.create(name="Weavers")
+    make_mou("For weavers", parties=[amazon], states=[gujarat]).beneficiaries.add(weavers)
+    make_mou("For nobody", parties=[amazon], states=[gujarat])
+    draft = make_mou("Draft", parties=[amazon], states=[gujarat], published=False)
+    draft.beneficiaries.add(Beneficiary.objects.create(name="Draft-only group"))
+    response = client.get(LIST, {"beneficiary": "Weavers"})
+    assert titles(response) == ["For weavers"]
+    html = response.content.decode()
+    assert "Meant to help: Weavers" in html
+    assert "Draft-only group" not in html  # only what the public may see is offered
+
+
+def test_the_list_filters_by_opposition(client, make_mou, gujarat, amazon, article):
+    opposed = make_mou("Opposed", parties=[amazon], states=[gujarat])
+    Reaction.objects.create(
+        mou=opposed, stance=Reaction.Stance.OPPOSITION, summary="No.", source=article
+    )
+    concerned = make_mou("Concerned", parties=[amazon], states=[gujarat])
+    Reaction.objects.create(
+        mou=concerned, stance=Reaction.Stance.CONCERN, summary="Hmm.", source=article
+    )
+    assert titles(client.get(LIST, {"opposition": "yes"})) == ["Opposed"]
+    assert set(titles(client.get(LIST, {"opposition": "no"}))) == {"Concerned"}
+
+
+def test_a_year_range_says_how_many_mous_with_no_date_it_leaves_out_and_offers_them(
+    client, make_mou, gujarat, amazon
+):
+    make_mou("Dated", parties=[amazon], states=[gujarat], signed_on=datetime.date(2021, 1, 1))
+    make_mou("Undated one", parties=[amazon], states=[gujarat], signed_on=None)
+    make_mou("Undated two", parties=[amazon], states=[gujarat], signed_on=None)
+    response = client.get(LIST, {"year_from": "2020"})
+    html = response.content.decode()
+    assert titles(response) == ["Dated"]
+    assert "2 MoUs with no reported date are not in this list" in html
+    assert f'href="{LIST}?year_from=2020&amp;undated=include"' in html
+    assert set(titles(client.get(LIST, {"year_from": "2020", "undated": "include"}))) == {
+        "Dated",
+        "Undated one",
+        "Undated two",
+    }
+    only = client.get(LIST, {"undated": "only"})
+    assert set(titles(only)) == {"Undated one", "Undated two"}
+    assert "Date not reported: Only MoUs with no date" in only.content.decode()
 
 
 # --- The documents follow every write --------------------------------------------------
@@ -377,3 +624,41 @@ def test_bootstrap_writes_the_documents_a_registry_from_before_search_lacks(foun
         f"wrote the search documents of {Mou.objects.count()} MoUs",
     ]
     assert catch_up_search() == []
+
+
+# --- Query budgets ---------------------------------------------------------------------
+
+# Counted on 250 MoUs (``many_mous``) for an anonymous visitor: the same for any number.
+SEARCH_BUDGETS = [
+    ("/mous/?q=bulk", 14),  # searched and faceted (one query for every facet): 25 of 240
+    ("/mous/?q=bulk+train&state=state-01", 15),  # searched, filtered (one check), faceted
+    ("/mous/?q=bulk&sort=title&page=3", 14),
+    ("/mous/?state=state-01&sector=sector-1", 14),  # filtered and faceted
+    ("/mous/?q=bulk&year_from=2016&year_to=2018", 15),  # and MoUs with no date left out
+    ("/mous/?q=zzzz", 13),  # nothing found: nearest names (five lists of names)
+    ("/mous/?q=zzzz&state=state-01&party=party-1", 17),  # and a count per filter to remove
+]
+
+
+@pytest.mark.parametrize(("url", "budget"), SEARCH_BUDGETS)
+def test_searched_and_faceted_pages_have_a_fixed_query_budget(
+    client, many_mous, url, budget, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_the_searched_budget_does_not_grow_with_the_data(client, many_mous, make_mou, amazon):
+    with CaptureQueriesContext(connection) as before:
+        client.get("/mous/?q=bulk")
+    Mou.objects.filter(title__startswith="Bulk MoU 00").update(
+        signed_on=None, signed_on_precision=Precision.UNKNOWN
+    )
+    for n in range(30):
+        make_mou(f"Bulk extra {n}", parties=[amazon], states=[])
+    search.flush_stale()
+    with CaptureQueriesContext(connection) as after:
+        response = client.get("/mous/?q=bulk")
+    assert response.context["page"].paginator.count == 270
+    assert len(after.captured_queries) == len(before.captured_queries)

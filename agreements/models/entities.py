@@ -237,6 +237,8 @@ class Beneficiary(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
 
+    objects = PublicQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "beneficiaries"

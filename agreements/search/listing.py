@@ -1,0 +1,203 @@
+"""What the MoU list adds around its rows when it is searched or filtered: why each row
+matched, facets (counts per state, party, programme, sector, status and year, each a
+link that adds its filter), how many MoUs a year range leaves out for having no date,
+and, when nothing matches, which filter to remove and which words are near.
+
+Each part costs a fixed number of queries (pinned in ``tests/test_search.py``).
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from ..models import Mou, Party, Programme, Sector, State
+from . import explain
+from .query import key, words_of
+
+# Rows per facet; states, sectors and statuses are few enough to show all.
+FACET_LIMIT = 8
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    items: list = field(default_factory=list)  # (label, count, query string)
+
+
+def _query(data, **changes):
+    """The list's query string with ``changes`` (None removes a parameter), page reset."""
+    data = data.copy()
+    for name, value in {**changes, "page": None}.items():
+        data.pop(name, None)
+        if value is not None:
+            data[name] = value
+    return "?" + data.urlencode()
+
+
+# The facets that count MoUs through a relation: (filter name, label, model, how many).
+RELATED_FACETS = [
+    ("state", "By state or UT", State, None),
+    ("party", "By company or government body", Party, FACET_LIMIT),
+    ("programme", "By programme", Programme, FACET_LIMIT),
+    ("sector", "By sector", Sector, None),
+]
+YEAR_FILTERS = {"year_from", "year_to", "undated"}
+
+
+def _year_sql():
+    """The year of ``signed_on`` as text, natively (Django's ExtractYear is a Python
+    function on SQLite, called once per row)."""
+    if connection.vendor == "postgresql":
+        return "CAST(EXTRACT(YEAR FROM signed_on) AS integer)::text"
+    return "substr(signed_on, 1, 4)"
+
+
+def _count_sql(rows, active):
+    """One query counting ``rows`` per state, party, programme, sector, status and year
+    (those not in ``active``): the rows are selected once, in a common table expression
+    both databases materialize, then each count joins it. Returns (sql, params)."""
+    inner, params = rows.values("pk", "current_status", "signed_on").query.sql_with_params()
+    parts = []
+    for name, _label, model, _limit in RELATED_FACETS:
+        if name in active:
+            continue
+        relation = model._meta.get_field("mous").remote_field  # Mou.states, Mou.parties, ...
+        through = relation.remote_field.through._meta
+        mou_column = through.get_field(relation.m2m_field_name()).column
+        target_column = through.get_field(relation.m2m_reverse_field_name()).column
+        table = model._meta.db_table
+        # Counted by id from the links alone, then named: CROSS JOIN makes SQLite join in
+        # the order written (from the matched rows to their links, never every link to
+        # the matched rows); PostgreSQL plans it as any join.
+        parts.append(
+            f"SELECT '{name}', t.slug, t.name, counted.n FROM ("  # noqa: S608
+            f"SELECT link.{target_column} AS target, COUNT(*) AS n FROM matched "
+            f"CROSS JOIN {through.db_table} link WHERE link.{mou_column} = matched.id "
+            f"GROUP BY link.{target_column}) counted JOIN {table} t ON t.id = counted.target"
+        )
+    if "status" not in active:
+        parts.append(
+            "SELECT 'status', current_status, current_status, COUNT(*) FROM matched "
+            "GROUP BY current_status"
+        )
+    if not active & YEAR_FILTERS:
+        year = _year_sql()
+        parts.append(f"SELECT 'year', {year}, {year}, COUNT(*) FROM matched GROUP BY {year}")  # noqa: S608
+    if not parts:
+        return None, None
+    union = " UNION ALL ".join(parts)
+    # Our table and column names only; the rows' own SQL keeps its parameters.
+    sql = f"WITH matched (id, current_status, signed_on) AS ({inner}) {union}"  # noqa: S608
+    return sql, params
+
+
+def facets(filterset):
+    """The facets of the rows ``filterset`` selects, for the filters not already in use:
+    one query, whatever the number of facets."""
+    active = set(filterset.active_filter_names())
+    sql, params = _count_sql(filterset.qs.order_by(), active)
+    if sql is None:
+        return []
+    counts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, key_, label, count in cursor.fetchall():
+            counts.setdefault(facet, []).append((key_, label, count))
+    data = filterset.data
+    result = []
+    for name, label, _model, limit in RELATED_FACETS:
+        rows = sorted(counts.get(name, []), key=lambda row: (-row[2], row[1].casefold()))
+        facet = Facet(name, label)
+        facet.items = [(title, n, _query(data, **{name: slug})) for slug, title, n in rows]
+        result.append(facet)
+        if limit:
+            facet.items = facet.items[:limit]
+    labels = dict(Mou.Status.choices)
+    facet = Facet("status", "By status now")
+    for status, _same, n in sorted(counts.get("status", []), key=lambda row: -row[2]):
+        facet.items.append((labels.get(status, status), n, _query(data, status=status)))
+    result.append(facet)
+    facet = Facet("year", "By year")
+    years = sorted(counts.get("year", []), key=lambda row: -int(row[0] or 0))
+    for year, _same, n in years:
+        if year is None:
+            facet.items.append(("Date not reported", n, _query(data, undated="only")))
+        else:
+            year = str(int(year))
+            facet.items.append((year, n, _query(data, year_from=year, year_to=year)))
+    result.append(facet)
+    return [facet for facet in result if facet.items]
+
+
+def widenings(filterset):
+    """For an empty result: each filter in use, with the list's count without it and the
+    link that removes it, most results first; one COUNT per filter in use."""
+    chips = dict(zip(filterset.active_filter_names(), filterset.active_filters, strict=True))
+    found = []
+    for name, (label, value, remove_query) in chips.items():
+        count = filterset.rows_without(name).count()
+        if count:
+            found.append({"label": label, "value": value, "query": remove_query, "count": count})
+    return sorted(found, key=lambda item: -item["count"])
+
+
+def nearest_terms(filterset, limit=5):
+    """Queries like the reader's with one word replaced by a near name the registry knows
+    (a party, programme, sector, state or vocabulary term): ``(query string, query, name
+    it comes from)``. Five queries; only asked when nothing matched."""
+    query = filterset.search_query
+    if not query:
+        return []
+    names = [
+        *Party.objects.public().values_list("name", flat=True),
+        *Party.objects.public().exclude(short_name="").values_list("short_name", flat=True),
+        *Programme.objects.public().values_list("name", flat=True),
+        *Sector.objects.public().values_list("name", flat=True),
+        *State.objects.values_list("name", flat=True),
+        *(query.vocabulary.terms if query.vocabulary else ()),
+    ]
+    by_word = {}
+    for name in names:
+        for word in words_of(name):
+            if len(word) >= 3:
+                by_word.setdefault(word, name)
+    known = {key(word) for word in by_word}
+    suggestions, seen = [], set()
+    typed = query.words
+    for position, word in enumerate(typed):
+        if len(word) < 3 or key(word) in known:
+            continue
+        for near in difflib.get_close_matches(word, list(by_word), n=3, cutoff=0.75):
+            text = " ".join([*typed[:position], near, *typed[position + 1 :]])
+            if text not in seen:
+                seen.add(text)
+                suggestions.append((_query(filterset.data, q=text), text, by_word[near]))
+    return suggestions[:limit]
+
+
+def list_context(filterset, page):
+    """What the MoU list shows around ``page``: ``why`` on each row when searched, and
+    ``facets``, ``undated`` (MoUs a year range leaves out, with the links that show them),
+    ``widenings`` and ``nearest`` (when nothing matches) when searched or filtered."""
+    query = filterset.search_query
+    if query:
+        page.object_list = explain(page.object_list, query)
+    context = {"search_query": query}
+    if filterset.undated_left_out is not None:
+        left_out = filterset.undated_left_out.count()
+        if left_out:
+            context["undated"] = {
+                "count": left_out,
+                "include": _query(filterset.data, undated="include"),
+                "only": _query(filterset.data, undated="only", year_from=None, year_to=None),
+            }
+    if not filterset.active_filters:
+        return context
+    if page.paginator.count:
+        context["facets"] = facets(filterset)
+    else:
+        context["widenings"] = widenings(filterset)
+        context["nearest"] = nearest_terms(filterset)
+    return context
