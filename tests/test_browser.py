@@ -169,6 +169,40 @@ def test_on_a_phone_the_results_come_before_the_folded_filter_panel(open_page):
     screenshot(page, "a5-phone-list-unfolded")
 
 
+def test_a_reader_searches_from_the_header_and_follows_a_facet(open_page):
+    page = open_page("/")
+    box = page.get_by_role("search").get_by_label("Search MoUs")
+    box.fill("weavers")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/mous/\?q=weavers$"))
+    screenshot(page, "h1-searched-weavers")
+    expect(page.get_by_role("heading", level=1)).to_have_text("MoUs: weavers")
+    expect(page.locator(".search-summary")).to_contain_text("“weavers” also finds handloom")
+    expect(page.get_by_label("Order")).to_have_value("relevance")
+    # Each result says why it matched, its words marked.
+    rows = page.locator(".mou-row")
+    expect(rows.first.locator(".why mark").first).to_be_visible()
+    assam = rows.filter(has_text="Flipkart MoU with the Government of Assam")
+    expect(assam.locator(".why")).to_contain_text("handloom")  # it never says "weavers"
+
+    facets = page.get_by_role("complementary", name=re.compile("Narrow these"))
+    facets.get_by_role("region", name="By state or UT").get_by_role("link", name="Assam").click()
+    page.wait_for_url(re.compile(r"\?q=weavers&state=assam$"))
+    screenshot(page, "h2-searched-weavers-in-assam")
+    expect(page.locator(".mou-row")).to_have_count(1)
+    expect(page.get_by_role("list", name="Active filters")).to_contain_text("State or UT: Assam")
+    expect(page.get_by_role("search").get_by_label("Search MoUs")).to_have_value("weavers")
+
+
+def test_a_search_that_finds_nothing_says_what_to_remove(open_page):
+    page = open_page("/mous/?q=flipcart&state=gujarat")
+    screenshot(page, "h3-nothing-found")
+    expect(page.locator(".no-results")).to_contain_text("No published MoU matches")
+    page.get_by_role("link", name="flipkart", exact=True).click()
+    page.wait_for_url(re.compile(r"q=flipkart"))
+    expect(page.locator(".no-results")).to_contain_text("Without State or UT: Gujarat")
+
+
 def test_a_reader_opens_an_mou_from_the_list_and_sees_its_sources(open_page):
     page = open_page("/mous/?state=uttar-pradesh")
     page.get_by_role("link", name=UTTAR_PRADESH_ODOP).click()
@@ -300,6 +334,8 @@ ACCESSIBILITY_PAGES = [
     "/mous/",
     "/mous/?state=XX&year_from=abc",
     "/mous/?state=uttar-pradesh",
+    "/mous/?q=weavers",  # ranked, with snippets and facets
+    "/mous/?q=flipcart&state=gujarat",  # nothing found: what to remove, the nearest names
     "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/",
     "/states/",
     "/states/?sort=count",
