@@ -582,6 +582,16 @@ def test_a_follow_up_makes_its_news_searchable(gujarat_mou, article):
     assert found("reykjavik") == [gujarat_mou.title]
 
 
+def test_a_follow_up_import_makes_its_news_searchable(gujarat_mou):
+    data = (
+        "mou,date,summary,source_url\r\n"
+        f"{gujarat_mou.slug},2023-05,Sellers reached Ōkhla,https://news.example.com/t\r\n"
+    ).encode()
+    report = importing.import_file(data, "follow-ups.csv", importer=importing.FOLLOW_UPS)
+    assert not report.errors
+    assert found("okhla") == [gujarat_mou.title]
+
+
 def test_indexing_costs_a_fixed_number_of_queries_per_chunk(
     monkeypatch, make_mou, gujarat, amazon, flipkart, article
 ):
