@@ -268,7 +268,7 @@ def refresh_derived(mous, *, reindex=True):
         if due_on != commitment.due_on:
             commitment.due_on = due_on
             changed.append(commitment)
-    Commitment.objects.bulk_update(changed, ["due_on"])
+    Commitment.objects.bulk_update(changed, ["due_on"], batch_size=500)
     if reindex:
         from .. import search
 
