@@ -688,49 +688,42 @@ class MouAdmin(
         self.message_user(request, text + ".", messages.SUCCESS)
 
 
-class FollowUpAboutFilter(admin.SimpleListFilter):
-    """News about the MoU as a whole, or about one of its commitments."""
+def two_way_filter(title, parameter, lookup, choices):
+    """A list filter of two choices, each filtering ``lookup`` by its true or false
+    value: ``choices`` is ``[(value, label, lookup value), (value, label, ...)]``."""
 
-    title = "about"
-    parameter_name = "about"
+    class TwoWayFilter(admin.SimpleListFilter):
+        def lookups(self, request, model_admin):
+            return [(value, label) for value, label, _ in choices]
 
-    def lookups(self, request, model_admin):
-        return [("mou", "The MoU as a whole"), ("commitment", "A commitment")]
+        def queryset(self, request, queryset):
+            for value, _label, flag in choices:
+                if self.value() == value:
+                    return queryset.filter(**{lookup: flag})
+            return queryset
 
-    def queryset(self, request, queryset):
-        if self.value() in ("mou", "commitment"):
-            return queryset.filter(commitment__isnull=self.value() == "mou")
-        return queryset
-
-
-class FollowUpMouPublishedFilter(admin.SimpleListFilter):
-    """Follow-ups of published MoUs, which the public sees, or of drafts."""
-
-    title = "the MoU"
-    parameter_name = "published"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Published"), ("no", "Draft")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(mou__published=self.value() == "yes")
-        return queryset
+    TwoWayFilter.title, TwoWayFilter.parameter_name = title, parameter
+    return TwoWayFilter
 
 
-class FollowUpAddedFilter(admin.SimpleListFilter):
-    """Follow-ups an import brought in, or added on an MoU's page."""
-
-    title = "import"
-    parameter_name = "added"
-
-    def lookups(self, request, model_admin):
-        return [("import", "Imported"), ("admin", "Added on the MoU's page")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("import", "admin"):
-            return queryset.filter(created_by_import__isnull=self.value() == "admin")
-        return queryset
+# News about the MoU as a whole, or about one of its commitments.
+FollowUpAboutFilter = two_way_filter(
+    "about",
+    "about",
+    "commitment__isnull",
+    [("mou", "The MoU as a whole", True), ("commitment", "A commitment", False)],
+)
+# Follow-ups of published MoUs, which the public sees, or of drafts.
+FollowUpMouPublishedFilter = two_way_filter(
+    "the MoU", "published", "mou__published", [("yes", "Published", True), ("no", "Draft", False)]
+)
+# Follow-ups an import brought in, or added on an MoU's page.
+FollowUpAddedFilter = two_way_filter(
+    "import",
+    "added",
+    "created_by_import__isnull",
+    [("import", "Imported", False), ("admin", "Added on the MoU's page", True)],
+)
 
 
 @admin.register(FollowUp)

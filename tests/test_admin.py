@@ -15,6 +15,7 @@ from agreements.forms import PartialDateField
 from agreements.models import (
     Benefit,
     Commitment,
+    FollowUp,
     Mou,
     MouParty,
     Party,
@@ -572,3 +573,20 @@ def test_viewers_see_no_change_note(client, viewer, rich_mou):
     client.force_login(viewer)
     page = client.get(admin_url(Mou, "change", rich_mou.pk)).text
     assert 'name="change_note"' not in page
+
+
+def test_the_follow_up_list_filters_by_what_it_is_about_the_mous_publication_and_import(
+    client, editor, rich_mou, make_mou, amazon, gujarat
+):
+    client.force_login(editor)
+    url = admin_url(FollowUp, "changelist")
+
+    def shown(query):
+        return {f.summary for f in client.get(url + query).context["cl"].result_list}
+
+    everything = {"News of month 1", "News of month 6", "News of month 9"}
+    assert shown("?about=commitment") == {"News of month 6"}
+    assert shown("?about=mou") == {"News of month 1", "News of month 9"}
+    assert shown("?published=yes") == everything
+    assert shown("?published=no") == set()
+    assert shown("?added=admin") == everything and shown("?added=import") == set()
