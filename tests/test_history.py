@@ -84,7 +84,9 @@ def test_an_old_version_shows_the_old_value_and_links_to_the_current(client, ver
     assert "current version (2)" in current and "Gandhinagar" in current
 
 
-@pytest.mark.parametrize("path", ["v/3/", "v/0/", "v/two/", "v/-1/"])
+@pytest.mark.parametrize(
+    "path", ["v/3/", "v/0/", "v/two/", "v/-1/", "v/2147483648/", "v/99999999999999999999/"]
+)
 def test_an_unknown_or_malformed_version_number_is_a_404(client, versioned, path):
     assert client.get(f"/mous/{versioned.slug}/{path}").status_code == 404
 

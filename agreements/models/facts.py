@@ -75,6 +75,19 @@ def derived_status_field(status, default):
     )
 
 
+def status_source_field(statuses):
+    """The source of a status beyond what a report of the signing can say
+    (``require_status_source``); ``statuses`` names those statuses for its help text."""
+    return models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=f"The source that reports an {statuses} status.",
+    )
+
+
 class CommitmentQuerySet(models.QuerySet):
     def public(self):
         """The commitments of published MoUs: the only ones the public sees."""
@@ -189,14 +202,7 @@ class Commitment(SourcedModel):
         help_text="Pledged, or Unknown when the source says nothing of its progress. In "
         "progress, fulfilled and lapsed need a source of their own.",
     )
-    status_source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The source that reports an in-progress, fulfilled or lapsed status.",
-    )
+    status_source = status_source_field("in-progress, fulfilled or lapsed")
     current_status = derived_status_field(Status, Status.PLEDGED)
     due_on = models.DateField(
         null=True,

@@ -31,6 +31,7 @@ from .facts import (
     ReportedFigure,
     derived_status_field,
     require_status_source,
+    status_source_field,
 )
 from .followups import (
     FollowUp,
@@ -254,14 +255,7 @@ class Mou(SluggedModel):
         "but not that a memorandum was signed. Active, expired and terminated need a source "
         "of their own.",
     )
-    status_source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The source that reports an active, expired or terminated status.",
-    )
+    status_source = status_source_field("active, expired or terminated")
     signed_on = models.DateField(
         "date",
         null=True,
