@@ -7,6 +7,8 @@ class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import audit
         from .search import signals
 
         signals.connect()
+        audit.connect()

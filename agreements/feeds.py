@@ -18,11 +18,25 @@ from .models import Mou, MouVersion
 FEED_LENGTH = 50
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are plain text (``type="text"``).
+
+    Django's ``Atom1Feed`` marks every summary ``type="html"``, so a reader renders it
+    as markup; the registry's summaries are the records' own text (imported, typed by
+    staff), and an ``<img onerror=...>`` in one must reach the reader as those
+    characters, never as an element. Titles are already text, Atom's default."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class FilteredFeed(Feed):
     """An Atom feed of any filtered public list, taking the list's query string; a
     filter it cannot apply is refused with a 400, never silently widened."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     filterset_class = None
     list_url_name = ""
     what = ""  # "new MoUs"
@@ -123,7 +137,7 @@ class CommitmentFeed(FilteredFeed):
 class ChangesFeed(Feed):
     """Every change to a published MoU's page, newest first: one entry per version."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def get_object(self, request, slug=None):
         return None

@@ -2,15 +2,17 @@
 Settings for the MoU Registry.
 
 Everything that differs between a laptop and production comes from the
-environment, read through the three helpers below. Development is the easy
+environment, read through the helpers below. Development is the easy
 path (``DJANGO_DEBUG=1``, SQLite next to this file); production is the
 default and refuses to start when it is misconfigured.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +44,20 @@ def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default, minimum=0):
+    """A whole number of at least ``minimum``; anything else (``DJANGO_HSTS_SECONDS=1y``,
+    ``-1``) stops the site with a message rather than a traceback or a surprise."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(
+            f"{name}={os.environ[name]!r} is not understood: use a whole number of at "
+            f"least {minimum}."
+        )
+    return int(value)
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -70,6 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "import_export",
+    "axes",
+    "csp",
     "agreements",
 ]
 
@@ -82,6 +100,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mouregistry.security.ContentSecurityPolicyMiddleware",
+    "mouregistry.security.BrowserPolicyMiddleware",
+    # Last, so that it turns a lockout found during the login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mouregistry.urls"
@@ -106,13 +128,20 @@ WSGI_APPLICATION = "mouregistry.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
     )
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# django-axes first: a locked-out username or address is refused before any backend
+# hashes the password it sent.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,16 +191,82 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe /healthz over plain HTTP, behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# How many proxies in front of the site append the client's address to X-Forwarded-For
+# (1 for nginx or Caddy alone). 0: the header is ignored, as anyone can send one.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+# Login throttling (django-axes): after this many failed logins for one username, or from
+# one address, every further attempt for it is refused, without checking the password,
+# until the cool-off has passed since the last one.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "mouregistry.security.client_address"
+AXES_LOCKOUT_CALLABLE = "mouregistry.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Keep every failed login (Editors see them in the admin), not every successful one.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+
+# Content Security Policy (django-csp): scripts, styles, images and fonts only from the
+# site itself, nothing inline. Report-only in development, where a browser's console
+# shows what it would block; enforced in production.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The admin's policy adds exactly the inline attributes of django-import-export's export
+# page (its "Select all" toggle's handler and two styles), each by its hash, so that no
+# other inline code runs there either. tests/test_security_headers.py checks that every
+# inline attribute the admin renders is one of these.
+ADMIN_CONTENT_SECURITY_POLICY_ADDITIONS = {
+    "script-src": ["'unsafe-hashes'", "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+    "style-src": [
+        "'unsafe-hashes'",
+        "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
+        "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",
+    ],
+}
+if DEBUG:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+# Browser features no page of the registry uses (mouregistry.security).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# One line per event on standard error, for gunicorn or systemd to collect. The audit log
+# (agreements/audit.py: imports, admin changes, failed logins, lockouts) is always on;
+# axes' own lines are left out, as they name the address and browser of whoever tried.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "mouregistry.audit": {"level": "INFO"},
+        "axes": {"level": "ERROR"},
+    },
 }

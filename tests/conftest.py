@@ -135,6 +135,7 @@ def ensure_staff_groups():
         ("0002_editor_and_viewer_groups", "create_groups"),
         ("0008_group_permissions_for_follow_ups", "grant"),
         ("0014_group_permissions_for_search_terms", "grant"),
+        ("0015_editors_see_failed_logins", "grant"),
     ]:
         getattr(import_module(f"agreements.migrations.{module}"), function)(apps, None)
 
