@@ -76,6 +76,8 @@ class BenchDatabase:
         if self.vendor == "sqlite":
             configured = str(Path(configured).resolve())
         assert configured == self.name, f"refusing to benchmark {configured}"
+        # Measure what production runs: with DEBUG, Django also records every query.
+        settings.DEBUG = False
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
     def _maintenance(self):

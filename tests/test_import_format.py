@@ -23,8 +23,16 @@ from agreements.importing import (
 )
 from agreements.importing.cells import COLUMN_DESCRIPTIONS, column_requirement
 from agreements.importing.report import Match
-from agreements.importing.writing import _insert
-from agreements.models import Cluster, Commitment, ImportRecord, Mou, Party, Programme, Source
+from agreements.models import (
+    Cluster,
+    Commitment,
+    ImportRecord,
+    Mou,
+    Party,
+    Programme,
+    Source,
+    insert_rows,
+)
 from agreements.resources import MouResource
 
 
@@ -559,7 +567,7 @@ def test_markup_is_stored_as_text_and_shown_escaped(world, client):
 def test_the_bulk_insert_refuses_columns_computed_per_row(db):
     # ImportRecord.created_at defaults to timezone.now: one time for every row is wrong.
     with pytest.raises(ValueError, match="must be given created_at"):
-        _insert(ImportRecord, ["via", "file_name", "checksum"], [("command", "x", "0" * 64)])
+        insert_rows(ImportRecord, ["via", "file_name", "checksum"], [("command", "x", "0" * 64)])
     assert ImportRecord.objects.count() == 0
 
 

@@ -91,6 +91,7 @@ class CellParser:
     def __init__(self, registry):
         self.registry = registry
         self.new_sources = {}  # key -> dict of Source fields
+        self.valid_urls = set()
         self.markers = {}
         self.parsers = [(column, getattr(self, column)) for column in self.column_set.names]
 
@@ -117,10 +118,12 @@ class CellParser:
     def source_url(self, row, text):
         yield from too_long(text, "source_url")
         if text:
-            try:
-                _url_validator(text)
-            except ValidationError:
-                yield f"{short(text)} is not an http(s) URL"
+            if text not in self.valid_urls:  # files name the same article on many rows
+                try:
+                    _url_validator(text)
+                    self.valid_urls.add(text)
+                except ValidationError:
+                    yield f"{short(text)} is not an http(s) URL"
         elif not row.cells.get("source_title"):
             yield "a source is required: give source_url or source_title"
 

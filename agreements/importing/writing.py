@@ -2,7 +2,7 @@
 
 Everything is written in bulk inside one transaction, and recorded as an
 ``ImportRecord``. The MoUs' links, about ten rows per MoU and most of what an
-import writes, go in as plain tuples (``_insert``), never as model instances.
+import writes, go in as plain tuples (``insert_rows``), never as model instances.
 """
 
 from django.db import connection, transaction
@@ -19,6 +19,7 @@ from ..models import (
     Party,
     Programme,
     Source,
+    insert_rows,
     publication_time,
     record_versions,
     refresh_derived,
@@ -77,11 +78,13 @@ def finish_import(written, record, user):
 
     Statuses, dates, commitments and follow-ups were written without save(): recompute
     what derives from them (the current statuses, the last news). Then every published
-    MoU among them gets a version naming the import.
+    MoU among them gets a version naming the import, and every one of them its search
+    document, from one read of their records.
     """
-    refresh_derived(written)
+    refresh_derived(written, reindex=False)
     when = timezone.localtime(record.created_at)
-    record_versions(written, f"Import of {record.file_name} on {when:%-d %B %Y}", user=user)
+    note = f"Import of {record.file_name} on {when:%-d %B %Y}"
+    record_versions(written, note, user=user, reindex=True)
 
 
 def unique_slugs(model, texts, max_length=80):
@@ -197,7 +200,7 @@ class NewMouValues:
 def _create_mous(rows, record, ids, progress):
     """Create the new MoUs with their links and commitments, ``BATCH_SIZE`` rows at a time.
 
-    The MoUs are inserted as plain tuples, like their links (``_insert``): model
+    The MoUs are inserted as plain tuples, like their links (``insert_rows``): model
     instances and ``bulk_create`` took as long as all the rest of the write. Their ids
     are then read back by slug, which is unique. Only one batch's tuples exist at a
     time, so memory stays flat however long the file.
@@ -206,7 +209,7 @@ def _create_mous(rows, record, ids, progress):
     slugs = list(zip(rows, unique_slugs(Mou, [row.title for row in rows]), strict=True))
     for start in range(0, len(rows), BATCH_SIZE):
         batch = slugs[start : start + BATCH_SIZE]
-        _insert(Mou, NEW_MOU_FIELDS, [values(row, slug) for row, slug in batch])
+        insert_rows(Mou, NEW_MOU_FIELDS, [values(row, slug) for row, slug in batch])
         pks = dict(
             Mou.objects.filter(slug__in=[slug for _, slug in batch]).values_list("slug", "pk")
         )
@@ -262,7 +265,7 @@ class Links:
 
     They are most of what an import writes (about ten per MoU), so they are never made
     into model instances: ``save`` inserts the tuples with one ``executemany`` per table
-    (``_insert``), which is several times faster and lighter than ``bulk_create``.
+    (``insert_rows``), which is several times faster and lighter than ``bulk_create``.
     """
 
     M2M = ("states", "programmes", "sectors", "clusters", "sources")
@@ -319,10 +322,10 @@ class Links:
         _delete_pairs(MouParty, "party_id", self.delete_parties)
         for name, pairs in self.create.items():
             through = getattr(Mou, name).through
-            _insert(through, ["mou_id", through._meta.get_field(name[:-1]).attname], pairs)
+            insert_rows(through, ["mou_id", through._meta.get_field(name[:-1]).attname], pairs)
         self._reorder_parties()
-        _insert(MouParty, ["mou_id", "party_id", "order"], self.parties)
-        _insert(Commitment, ["mou_id", "description", "status", "source_id"], self.commitments)
+        insert_rows(MouParty, ["mou_id", "party_id", "order"], self.parties)
+        insert_rows(Commitment, ["mou_id", "description", "status", "source_id"], self.commitments)
 
     def _reorder_parties(self):
         if not self.party_orders:
@@ -338,59 +341,6 @@ class Links:
                 link.order = order
                 changed.append(link)
         MouParty.objects.bulk_update(changed, ["order"], batch_size=BATCH_SIZE)
-
-
-def _insert(model, names, rows):
-    """Insert ``rows``, tuples of values for the fields ``names``, into ``model``'s table.
-
-    One ``executemany`` of plain tuples (a ``COPY`` on PostgreSQL): no model instances and
-    no per-value conversion,
-    so the values must already be as the database takes them (ids, text and booleans
-    are; a date or a time goes through its field's ``get_db_prep_save``). Like
-    ``bulk_create`` it calls no ``save()`` and sends no signals, and unlike it, it
-    computes each other column's default once for all rows and never runs ``auto_now``:
-    so it refuses (``ValueError``) a model with a callable default or an ``auto_now``
-    field not in ``names``, which would otherwise get one time or one object for every
-    row, or none.
-    """
-    if not rows:
-        return
-    meta = model._meta
-    given = [meta.get_field(name) for name in names]
-    others = [f for f in meta.concrete_fields if f not in given and f is not meta.auto_field]
-    computed = [
-        f.name
-        for f in others
-        if (f.has_default() and callable(f.default))
-        or getattr(f, "auto_now", False)
-        or getattr(f, "auto_now_add", False)
-    ]
-    if computed:
-        raise ValueError(
-            f"_insert into {meta.label} must be given {', '.join(computed)}: "
-            "their values are computed per row"
-        )
-    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in given + others)
-    placeholders = ", ".join(["%s"] * (len(given) + len(others)))
-    table = quote(meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams every row in one statement; executemany sent one INSERT per
-            # row, which made PostgreSQL imports several times slower than SQLite's.
-            # Through psycopg's own cursor, so Django's error wrapper is put back by hand:
-            # a taken slug must still raise Django's IntegrityError.
-            copying = cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
-            with connection.wrap_database_errors, copying as copy:
-                for values in rows:
-                    copy.write_row(values + defaults)
-            return
-        cursor.executemany(
-            # Only the model's own quoted names go into the SQL; the values are parameters.
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-            [values + defaults for values in rows],
-        )
 
 
 def _delete_pairs(model, column, pairs):

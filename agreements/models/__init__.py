@@ -15,6 +15,7 @@ happened since), ``versions`` (public history), ``search`` (the search vocabular
 documents) and ``records``.
 """
 
+from .bulk import insert_rows
 from .entities import (
     Beneficiary,
     Cluster,
@@ -45,7 +46,8 @@ from .followups import FollowUp, NewsCheck, refresh_derived
 from .mous import Mou, MouParty, MouQuerySet
 from .records import ImportRecord
 from .search import PostgresSearchDocument, SearchTerm, SqliteSearchDocument
-from .versions import MouVersion, describe_changes, mou_document, record_versions
+from .snapshots import mou_documents
+from .versions import MouVersion, describe_changes, record_versions
 
 __all__ = [
     "Attendee",
@@ -81,7 +83,8 @@ __all__ = [
     "record_versions",
     "refresh_derived",
     "describe_changes",
-    "mou_document",
+    "mou_documents",
+    "insert_rows",
     "require_status_source",
     "unique_slug",
 ]

@@ -273,7 +273,11 @@ class Cluster(SluggedModel):
         ]
 
     def __str__(self):
-        return f"{self.place}: {self.product}" if self.product else self.place
+        return Cluster.describe(self.place, self.product)
+
+    @staticmethod
+    def describe(place, product):
+        return f"{place}: {product}" if product else place
 
     def get_absolute_url(self):
         return reverse("agreements:cluster_detail", args=[self.slug])
@@ -302,5 +306,8 @@ class Source(models.Model):
 
     @property
     def published_on_display(self):
-        precision = Precision.UNKNOWN if self.published_on is None else Precision.DAY
-        return format_partial_date(self.published_on, precision)
+        return Source.describe_published_on(self.published_on)
+
+    @staticmethod
+    def describe_published_on(day):
+        return format_partial_date(day, Precision.UNKNOWN if day is None else Precision.DAY)

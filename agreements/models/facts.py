@@ -268,9 +268,12 @@ class Commitment(SourcedModel):
     @property
     def target_display(self):
         """The target as "300 MSME sellers", grouped the Indian way; empty when none is given."""
-        if self.target_value is None:
-            return ""
-        return f"{indian_number(self.target_value)} {self.target_unit}"
+        return Commitment.describe_target(self.target_value, self.target_unit)
+
+    @staticmethod
+    def describe_target(value, unit):
+        """``target_display`` from the two fields, for code that reads them as values."""
+        return "" if value is None else f"{indian_number(value)} {unit}"
 
     def clean(self):
         require_status_source(self)
@@ -371,8 +374,15 @@ class ReportedFigure(SourcedModel):
     def display_value(self):
         """ "over 7.50 lakh" as the source writes it, else the value grouped the Indian way
         with its unit ("about 2,50,000 sellers")."""
-        number = self.value_as_written or f"{indian_number(self.value)} {self.unit}"
-        qualifier = self.get_qualifier_display().lower() if self.qualifier else ""
+        return ReportedFigure.describe_value(
+            self.value_as_written, self.value, self.unit, self.qualifier
+        )
+
+    @staticmethod
+    def describe_value(as_written, value, unit, qualifier):
+        """``display_value`` from the four fields, for code that reads them as values."""
+        number = as_written or f"{indian_number(value)} {unit}"
+        qualifier = ReportedFigure.Qualifier(qualifier).label.lower() if qualifier else ""
         return f"{qualifier} {number}".strip()
 
     @property
@@ -430,11 +440,19 @@ class Reaction(SourcedModel):
     def speaker_display(self):
         """Who spoke, as "Amit Agarwal, SVP and Country Manager, Amazon India"; empty for a
         party's statement."""
-        return ", ".join(part for part in (self.speaker, self.speaker_title) if part)
+        return Reaction.describe_speaker(self.speaker, self.speaker_title)
+
+    @staticmethod
+    def describe_speaker(speaker, title):
+        return ", ".join(part for part in (speaker, title) if part)
 
     @property
     def actions(self):
-        return [line.strip() for line in self.announced_actions.splitlines() if line.strip()]
+        return Reaction.split_actions(self.announced_actions)
+
+    @staticmethod
+    def split_actions(text):
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class Attendee(SourcedModel):
@@ -451,7 +469,11 @@ class Attendee(SourcedModel):
         ordering = ["mou", "pk"]
 
     def __str__(self):
-        return f"{self.name}, {self.title}" if self.title else self.name
+        return Attendee.describe(self.name, self.title)
+
+    @staticmethod
+    def describe(name, title):
+        return f"{name}, {title}" if title else name
 
 
 class Benefit(SourcedModel):

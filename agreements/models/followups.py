@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from ..formats import format_partial_date, indian_number
 from .entities import Precision
-from .facts import CommitmentStatus, MouStatus, SourcedModel
+from .facts import Commitment, CommitmentStatus, MouStatus, SourcedModel
 
 # An MoU with no follow-up or check for this long is marked "no news since".
 NO_NEWS_AFTER_MONTHS = 24
@@ -151,18 +151,31 @@ class FollowUp(RefreshesItsMou, SourcedModel):
         if self.progress_value is None or self.commitment is None:
             return ""
         commitment = self.commitment
-        if commitment.target_value is None:
-            return f"{indian_number(self.progress_value)} {commitment.target_unit}".strip()
-        target = commitment.target_display
-        return f"{indian_number(self.progress_value)} of {target}"
+        return FollowUp.describe_progress(
+            self.progress_value, commitment.target_value, commitment.target_unit
+        )
+
+    @staticmethod
+    def describe_progress(progress, target_value, target_unit):
+        """``progress_display`` from the values, for code that reads them as values."""
+        if progress is None:
+            return ""
+        if target_value is None:
+            return f"{indian_number(progress)} {target_unit}".strip()
+        target = Commitment.describe_target(target_value, target_unit)
+        return f"{indian_number(progress)} of {target}"
 
     @property
     def reported_status(self):
         """The status it reports, with its label, or None."""
-        if self.commitment_id and self.commitment_status:
-            return self.get_commitment_status_display()
-        if self.mou_status:
-            return self.get_mou_status_display()
+        return FollowUp.describe_status(self.commitment_id, self.commitment_status, self.mou_status)
+
+    @staticmethod
+    def describe_status(commitment_id, commitment_status, mou_status):
+        if commitment_id and commitment_status:
+            return CommitmentStatus(commitment_status).label
+        if mou_status:
+            return MouStatus(mou_status).label
         return None
 
     def clean(self):

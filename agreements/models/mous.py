@@ -450,10 +450,15 @@ class Mou(SluggedModel):
     def date_display(self):
         """The date with what it is: "Signed 7 November 2019", or "Announced 7 November
         2019; signing date not reported" when the source dates only its announcement."""
-        if self.signed_on is None or self.signed_on_precision == Precision.UNKNOWN:
+        return Mou.describe_date(self.date_kind, self.signed_on, self.signed_on_precision)
+
+    @staticmethod
+    def describe_date(kind, day, precision):
+        """``date_display`` from the three fields, for code that reads them as values."""
+        if day is None or precision == Precision.UNKNOWN:
             return "Date not reported"
-        text = f"{self.get_date_kind_display()} {self.signed_on_display}"
-        if self.date_kind != self.DateKind.SIGNED:
+        text = f"{Mou.DateKind(kind).label} {format_partial_date(day, precision)}"
+        if kind != Mou.DateKind.SIGNED:
             text += "; signing date not reported"
         return text
 

@@ -3,14 +3,19 @@ version holding the page's record as one document, so a citation of version n ke
 showing what was cited, and the history says what changed, in words.
 
 A version table of documents, rather than a history table per model: a version is the
-MoU with everything its page shows (parties, commitments, follow-ups, figures...), and
-``record_versions`` writes them in bulk, a chunk of MoUs at a time, for imports.
+MoU with everything its page shows (parties, commitments, follow-ups, figures...), built
+by ``snapshots.mou_documents``, and ``record_versions`` writes them in bulk, a chunk of
+MoUs at a time, for imports.
 """
 
+import json
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from .bulk import among, insert_rows
 
 # MoUs whose documents are built and compared per round trip of ``record_versions``.
 CHUNK_SIZE = 500
@@ -63,125 +68,6 @@ class MouVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("agreements:mou_version", args=[self.document["slug"], self.number])
-
-
-def _names(objects):
-    return [str(obj) for obj in objects]
-
-
-def _source_number(numbers, source):
-    return numbers.get(source.pk) if source else None
-
-
-def mou_document(mou):
-    """The MoU's public record, as its page shows it: plain JSON data, with each fact's
-    source as its number in ``sources``. Needs ``for_detail()``; no query.
-
-    What changes with time alone (overdue, "no news since") is not stored: the pages
-    compute it from the dates stored here.
-    """
-    numbers = {source.pk: source.number for source in mou.numbered_sources}
-    commitments = mou.commitments_with_history  # gives each follow-up its commitment
-
-    def cite(source):
-        return _source_number(numbers, source)
-
-    return {
-        "title": mou.title,
-        "slug": mou.slug,
-        "reference": mou.reference,
-        "status": mou.get_status_display(),
-        "current_status": mou.get_current_status_display(),
-        "status_source": cite(mou.status_source),
-        "date": mou.signed_on.isoformat() if mou.signed_on else None,
-        "date_precision": mou.signed_on_precision,
-        "date_kind": mou.date_kind,
-        "date_display": mou.date_display,
-        "date_note": mou.signed_on_note,
-        "place": mou.place,
-        "occasion": mou.occasion,
-        "duration": mou.duration,
-        "term_months": mou.term_months,
-        "summary": mou.summary,
-        "objectives": mou.objectives,
-        "states": _names(mou.states.all()),
-        "programmes": _names(mou.programmes.all()),
-        "sectors": _names(mou.sectors.all()),
-        "clusters": _names(mou.clusters.all()),
-        "beneficiaries": _names(mou.beneficiaries.all()),
-        "parties": [
-            {
-                "name": link.party.name,
-                "role": link.get_role_display(),
-                "signatory": ", ".join(p for p in (link.signatory, link.signatory_title) if p),
-            }
-            for link in mou.party_links
-        ],
-        "commitments": [
-            {
-                "who": str(c.party) if c.party else "",
-                "kind": c.get_kind_display(),
-                "description": c.description,
-                "target": c.target_display,
-                "period": c.period,
-                "status": c.get_current_status_display(),
-                "due_on": c.due_on.isoformat() if c.due_on else None,
-                "source": cite(c.source),
-                "quote": c.quote,
-            }
-            for c in commitments
-        ],
-        "follow_ups": [
-            {
-                "date": f.dated_on_display,
-                "commitment": f.commitment.description if f.commitment_id else "",
-                "summary": f.summary,
-                "status": f.reported_status or "",
-                "progress": f.progress_display,
-                "source": cite(f.source),
-                "quote": f.quote,
-            }
-            for f in mou.follow_up_list
-        ],
-        "figures": [
-            {
-                "value": f.display_value,
-                "description": f.description,
-                "about": str(f.subject),
-                "as_of": f.as_of_display if f.as_of else "",
-                "source": cite(f.source),
-            }
-            for f in mou.figure_list
-        ],
-        "reactions": [
-            {
-                "stance": r.get_stance_display(),
-                "who": r.speaker_display or str(r.party or ""),
-                "party": str(r.party or ""),
-                "summary": r.summary,
-                "quote": r.quote,
-                "speech": r.speech,
-                "actions": r.actions,
-                "source": cite(r.source),
-            }
-            for r in mou.reaction_list
-        ],
-        "attendees": [
-            {"name": str(a), "party": str(a.party or ""), "source": cite(a.source)}
-            for a in mou.attendee_list
-        ],
-        "sources": [
-            {
-                "number": s.number,
-                "title": s.title,
-                "publisher": s.publisher,
-                "author": s.author,
-                "url": s.url,
-                "published_on": s.published_on_display,
-            }
-            for s in mou.numbered_sources
-        ],
-    }
 
 
 # How each part of a document is named when it changes.
@@ -254,50 +140,68 @@ def describe_changes(old, new):
     return changes
 
 
-def record_versions(mous, note, *, user=None, correction=False):
+def record_versions(mous, note, *, user=None, correction=False, reindex=False):
     """Write a version for each published MoU of the queryset ``mous`` whose page differs
-    from its latest version; returns how many were written.
+    from its latest version; returns how many were written. With ``reindex``, also
+    rewrite the search documents of every MoU of ``mous``, drafts included, from the same
+    reads (what an import does last).
 
-    Works a chunk of MoUs at a time: their documents built from ``for_detail()``, their
-    latest versions read in one query, the new ones written with one bulk insert.
-    Publishing makes version 1; a later change is a correction when ``correction``
-    (a fact already published was wrong) and a change otherwise.
+    Works a chunk of MoUs at a time: their ``snapshots.Records`` read once, their
+    documents built from them, their latest versions read in one query, the new ones
+    written with one INSERT. Publishing makes version 1; a later change is a correction
+    when ``correction`` (a fact already published was wrong) and a change otherwise.
     """
-    from .mous import Mou
+    from .. import search
+    from .snapshots import Records, mou_documents
 
-    published = Mou.objects.filter(pk__in=mous.values("pk"), published=True).order_by("pk")
     written = 0
-    now = timezone.now()
-    ids = list(published.values_list("pk", flat=True))
-    for start in range(0, len(ids), CHUNK_SIZE):
-        chunk = ids[start : start + CHUNK_SIZE]
-        latest = _latest_versions(chunk)
-        versions = []
-        for mou in Mou.objects.filter(pk__in=chunk).for_detail():
-            document = mou_document(mou)
-            previous = latest.get(mou.pk)
-            if previous is not None and previous.document == document:
-                continue
-            if previous is None:
-                kind, changes = MouVersion.Kind.PUBLISHED, ["first published"]
-            else:
-                kind = MouVersion.Kind.CORRECTION if correction else MouVersion.Kind.CHANGE
-                changes = describe_changes(previous.document, document)
-            versions.append(
-                MouVersion(
-                    mou=mou,
-                    number=previous.number + 1 if previous else 1,
-                    created_at=now,
-                    kind=kind,
-                    note=note[:300],
-                    changes=changes,
-                    document=document,
-                    created_by=user if getattr(user, "pk", None) else None,
+    now = MouVersion._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+    user_id = getattr(user, "pk", None)
+    if not reindex:
+        mous = mous.filter(published=True)
+    ids = sorted(mous.order_by().values_list("pk", flat=True))
+    with transaction.atomic():
+        for start in range(0, len(ids), CHUNK_SIZE):
+            chunk = ids[start : start + CHUNK_SIZE]
+            records = Records(chunk)
+            if reindex:
+                search.index_chunk(chunk, records)
+            latest = _latest_versions(chunk)
+            published = {mou["pk"] for mou in records.mous if mou["published"]}
+            rows = []
+            for pk, document in mou_documents(chunk, records).items():
+                previous = latest.get(pk)
+                if pk not in published or previous and previous.document == document:
+                    continue
+                if previous is None:
+                    kind, changes = MouVersion.Kind.PUBLISHED, ["first published"]
+                else:
+                    kind = MouVersion.Kind.CORRECTION if correction else MouVersion.Kind.CHANGE
+                    changes = describe_changes(previous.document, document)
+                number = previous.number + 1 if previous else 1
+                rows.append(
+                    (pk, number, now, kind, note[:300], _json(changes), _json(document), user_id)
                 )
-            )
-        MouVersion.objects.bulk_create(versions)
-        written += len(versions)
+            insert_rows(MouVersion, VERSION_FIELDS, rows)
+            written += len(rows)
     return written
+
+
+# The columns ``record_versions`` writes, in the order of its rows.
+VERSION_FIELDS = [
+    "mou",
+    "number",
+    "created_at",
+    "kind",
+    "note",
+    "changes",
+    "document",
+    "created_by",
+]
+
+
+def _json(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _latest_versions(mou_ids):
@@ -305,5 +209,5 @@ def _latest_versions(mou_ids):
     newest = (
         MouVersion.objects.filter(mou=models.OuterRef("mou")).order_by("-number").values("pk")[:1]
     )
-    latest = MouVersion.objects.filter(mou__in=mou_ids, pk=models.Subquery(newest))
+    latest = MouVersion.objects.filter(among(mou_ids), pk=models.Subquery(newest))
     return {version.mou_id: version for version in latest}

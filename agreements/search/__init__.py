@@ -30,6 +30,7 @@ __all__ = [
     "explain",
     "flush_stale",
     "index",
+    "index_chunk",
     "mark_stale",
     "parse",
     "rebuild",
@@ -77,17 +78,21 @@ def index(mous):
     is now, and delete those of ids no MoU has any more. Per chunk of ``CHUNK_SIZE``: the
     13 reads of ``documents.build_rows``, a DELETE and an INSERT."""
     ids = sorted(set(_ids(mous)))
-    stale = _stale()
-    stale.difference_update(ids)
-    backend = backends.current()
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK_SIZE):
-            chunk = ids[start : start + CHUNK_SIZE]
-            rows = build_rows(chunk)
-            found = {row[0] for row in rows}
-            backend.delete([pk for pk in chunk if pk not in found])
-            backend.write(rows)
+            index_chunk(ids[start : start + CHUNK_SIZE])
     return len(ids)
+
+
+def index_chunk(ids, records=None):
+    """``index`` for a chunk of MoU ids, from their ``Records`` when the caller has read
+    them already (``record_versions`` does): the DELETE and INSERT only."""
+    _stale().difference_update(ids)
+    rows = build_rows(ids, records)
+    found = {row[0] for row in rows}
+    backend = backends.current()
+    backend.delete([pk for pk in ids if pk not in found])
+    backend.write(rows)
 
 
 def rebuild():
