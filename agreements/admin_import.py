@@ -16,8 +16,9 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .forms import FollowUpImportForm, MouImportForm, megabytes
-from .importing import MOU_COLUMNS
+from .forms import FollowUpImportForm, MouImportForm
+from .importing import MOU_COLUMNS, admin_limits, listed
+from .importing.reading import megabytes
 
 EXAMPLE_FILE = settings.BASE_DIR / "fixtures" / "example-import.csv"
 FOLLOW_UPS_EXAMPLE_FILE = settings.BASE_DIR / "fixtures" / "example-follow-ups.csv"
@@ -95,8 +96,10 @@ class SpreadsheetImportMixin:
 
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
-        context["max_upload"] = megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)
-        context["command_hint"] = self.import_form_class.command_hint
+        limits = admin_limits()
+        context["max_upload"] = megabytes(limits.file_bytes)
+        context["max_rows"] = limits.rows
+        context["command_hint"] = self.column_set.command_line
         context["columns"] = column_help(self.column_set)
         context["template_url"] = reverse(f"admin:{self.import_url_name('import_template')}")
         context["example_url"] = reverse(f"admin:{self.import_url_name('import_example')}")
@@ -106,8 +109,8 @@ class SpreadsheetImportMixin:
         report = getattr(result, "import_report", None)
         if report is not None and report.errors:
             # The data changed between preview and confirmation: nothing was written.
-            for error in report.errors:
-                messages.error(request, str(error))
+            for line in listed(report.errors):
+                messages.error(request, line)
             messages.error(request, report.summary())
             return HttpResponseRedirect(reverse(f"admin:{self.import_url_name('import')}"))
         return super().process_result(result, request)

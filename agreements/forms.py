@@ -6,54 +6,55 @@ and writing in ``agreements.importing``.
 """
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from import_export.forms import ImportForm
 
-from .importing import FOLLOW_UP_COLUMNS, MOU_COLUMNS, ImportFileError, read_table
+from .importing import (
+    FOLLOW_UP_COLUMNS,
+    MOU_COLUMNS,
+    ImportFileError,
+    admin_limits,
+    listed,
+    read_table,
+)
 from .importing.cells import format_signed_on, parse_signed_on
+from .importing.reading import megabytes
 from .models import Precision
-
-COMMAND_HINT = "python manage.py import_mous FILE"
-FOLLOW_UP_COMMAND_HINT = "python manage.py import_follow_ups FILE"
-
-
-def megabytes(size):
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 class MouImportForm(ImportForm):
-    """The upload step of the MoU import: refuses files over the size limit or that
-    cannot be read at all (``column_set``: the format's columns)."""
+    """The upload step of the MoU import: refuses files over the admin's limits (size,
+    rows: ``admin_limits()``) or that cannot be read at all (``column_set``: the
+    format's columns), pointing to the command for bigger files."""
 
     column_set = MOU_COLUMNS
     format_name = "MoU"
-    command_hint = COMMAND_HINT
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        limits = admin_limits()
         self.fields["import_file"].help_text = (
             f"CSV (UTF-8) or XLSX in the {self.format_name} import format, at most "
-            f"{megabytes(limit)}; import bigger files with <code>{self.command_hint}</code>."
+            f"{megabytes(limits.file_bytes)} and {limits.rows:,} rows; import bigger files "
+            f"on the server with <code>{self.column_set.command_line}</code>."
         )
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        limit = settings.IMPORT_MAX_UPLOAD_BYTES
-        if upload.size > limit:
+        limits = admin_limits()
+        if upload.size > limits.file_bytes:
             raise ValidationError(
                 f"The file is {megabytes(upload.size)}; the admin accepts at most "
-                f"{megabytes(limit)}. Import bigger files on the server with: "
-                f"{self.command_hint}"
+                f"{megabytes(limits.file_bytes)}. Import bigger files on the server with: "
+                f"{self.column_set.command_line}"
             )
         data = b"".join(upload.chunks())
         try:
-            table = read_table(data, self.column_set)
+            table = read_table(data, self.column_set, limits)
         except ImportFileError as problem:
             raise ValidationError(problem.messages) from problem
         if not table.rows:
-            raise ValidationError([str(error) for error in table.errors])
+            raise ValidationError(listed(table.errors))
         return upload
 
 
@@ -62,7 +63,6 @@ class FollowUpImportForm(MouImportForm):
 
     column_set = FOLLOW_UP_COLUMNS
     format_name = "follow-up"
-    command_hint = FOLLOW_UP_COMMAND_HINT
 
 
 # A text box as wide as the form, for a headline-long text: it shows whole.

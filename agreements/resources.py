@@ -16,7 +16,15 @@ from import_export.results import Error, Result, RowResult
 
 from . import importing
 from .exports import export_rows
-from .importing import COLUMNS, FOLLOW_UP_COLUMNS, FOLLOW_UPS, MOU_COLUMNS, MOUS, ImportFileError
+from .importing import (
+    COLUMNS,
+    FOLLOW_UP_COLUMNS,
+    FOLLOW_UPS,
+    MOU_COLUMNS,
+    MOUS,
+    ImportFileError,
+    admin_limits,
+)
 from .models import FollowUp, ImportRecord, Mou
 
 
@@ -24,9 +32,10 @@ class SpreadsheetFormat(base_formats.Format):
     """An admin import format: CSV (UTF-8) or XLSX, told apart by the content, with the
     columns of ``column_set``.
 
-    The dataset it makes keeps the file's bytes, so that the resource reads them with
-    the same code as the command line (tablib cannot hold rows with too many or too few
-    cells, which the import must report, not drop).
+    The dataset it makes keeps the file's bytes and what reading them (within the
+    admin's limits) gave, so that the resource imports them with the same code as the
+    command line, without reading them again (tablib cannot hold rows with too many or
+    too few cells, which the import must report, not drop).
     """
 
     column_set = None
@@ -49,19 +58,21 @@ class SpreadsheetFormat(base_formats.Format):
     def create_dataset(self, in_stream):
         data = in_stream.encode() if isinstance(in_stream, str) else bytes(in_stream)
         dataset = tablib.Dataset()
+        dataset.file_bytes = data
+        dataset.column_set = self.column_set
+        dataset.table = dataset.problem = None
         try:
-            table = importing.read_table(data, self.column_set)
-        except ImportFileError:
-            table = None
-        if table is not None:
-            dataset.headers = table.columns
-            for _number, cells in table.rows:
-                dataset.append([cells[column] for column in table.columns])
+            dataset.table = importing.read_table(data, self.column_set, admin_limits())
+        except ImportFileError as problem:
+            dataset.problem = problem
+        if dataset.table is not None:
+            dataset.headers = dataset.table.columns
+            for _number, cells in dataset.table.rows:
+                dataset.append([cells[column] for column in dataset.table.columns])
         if not len(dataset):
             # A file with no usable rows still reaches the resource, which reports why.
             dataset.headers = ["file"]
             dataset.append([""])
-        dataset.file_bytes = data
         return dataset
 
 
@@ -102,9 +113,15 @@ class SpreadsheetImport:
         file_name = kwargs.get("file_name") or ""
         result = Result()
         result.diff_headers = self.importer.column_set.names
-        try:
-            table = importing.read_table(data, self.importer.column_set)
-        except ImportFileError as problem:
+        table = problem = None
+        if getattr(dataset, "column_set", None) is self.importer.column_set:
+            table, problem = dataset.table, dataset.problem  # read by the format
+        if table is None and problem is None:
+            try:
+                table = importing.read_table(data, self.importer.column_set, admin_limits())
+            except ImportFileError as error:
+                problem = error
+        if problem is not None:
             for message in problem.messages:
                 result.append_base_error(Error(ImportFileError(message)))
             result.import_report = self.importer.report(

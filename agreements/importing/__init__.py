@@ -5,7 +5,9 @@ One code path serves the admin (through ``agreements.resources.MouResource``)
 and ``manage.py import_mous``:
 
 1. ``read_table`` (``reading``) turns the file's bytes into a header and rows of
-   text, or raises ``ImportFileError`` for a file it cannot use at all.
+   text, within ``Limits`` checked while reading (the admin's, ``admin_limits()``, or
+   the command line's, ``COMMAND_LIMITS``), or raises ``ImportFileError`` for a file it
+   cannot use at all.
 2. ``plan_import`` (``matching``) validates every row (``rows``: one parser per
    column) and matches it against the registry, collecting every error; it only
    reads, in a fixed number of queries whatever the number of rows.
@@ -40,12 +42,13 @@ from .cells import (
 )
 from .follow_ups import FOLLOW_UP_COLUMNS, apply_follow_ups, plan_follow_ups
 from .matching import plan_import
-from .reading import read_table
-from .report import ImportFileError, ImportReport, RowError
+from .reading import COMMAND_LIMITS, Limits, admin_limits, read_table
+from .report import ImportFileError, ImportReport, RowError, listed
 from .writing import apply_plan
 
 __all__ = [
     "COLUMNS",
+    "COMMAND_LIMITS",
     "CONCURRENT_CHANGE",
     "FOLLOW_UPS",
     "FOLLOW_UP_COLUMNS",
@@ -54,7 +57,9 @@ __all__ = [
     "ImportFileError",
     "ImportReport",
     "Importer",
+    "Limits",
     "RowError",
+    "admin_limits",
     "apply_plan",
     "checksum",
     "escape_formula",
@@ -62,6 +67,7 @@ __all__ = [
     "import_file",
     "import_table",
     "join_list",
+    "listed",
     "plan_import",
     "read_table",
     "unescape_formula",
@@ -125,10 +131,11 @@ def import_table(
     return report
 
 
-def import_file(data, file_name="", *, importer=MOUS, **kwargs):
-    """Import a CSV or XLSX file's bytes; a file that cannot be read gives a report of errors."""
+def import_file(data, file_name="", *, importer=MOUS, limits=COMMAND_LIMITS, **kwargs):
+    """Import a CSV or XLSX file's bytes, read within ``limits``; a file that cannot be
+    read gives a report of errors."""
     try:
-        table = read_table(data, importer.column_set)
+        table = read_table(data, importer.column_set, limits)
     except ImportFileError as problem:
         report = importer.report(
             file_name=file_name, checksum=checksum(data), dry_run=kwargs.get("dry_run", False)

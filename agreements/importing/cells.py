@@ -35,10 +35,12 @@ def source_descriptions(reported):
 class ColumnSet:
     """An import format's columns: each with what it means, in their order (the one
     definition its import page shows and the README's table repeats; a test holds them
-    equal), which must be given, and what a row is ("MoUs"), for messages. ``one_of``:
-    the two columns of which at least one must be given (the source's)."""
+    equal), which must be given, what a row is ("MoUs") and the ``manage.py`` command
+    that imports it (``import_mous``), for messages. ``one_of``: the two columns of which
+    at least one must be given (the source's)."""
 
     rows_are: str
+    command: str
     descriptions: dict
     required: tuple
     one_of: tuple = tuple(SOURCE_COLUMNS)
@@ -46,6 +48,11 @@ class ColumnSet:
     @property
     def names(self):
         return list(self.descriptions)
+
+    @property
+    def command_line(self):
+        """How to run its import on the server, as the admin and its messages say it."""
+        return f"python manage.py {self.command} FILE"
 
     def requirement(self, column):
         """Whether a column must be given: "yes", "no", or "one of the two" (the source's)."""
@@ -57,6 +64,7 @@ class ColumnSet:
 # The MoU import's columns. `code` marks a value as it is written in a cell.
 MOU_COLUMNS = ColumnSet(
     rows_are="MoUs",
+    command="import_mous",
     descriptions={
         "reference": "A stable identifier of the MoU. A row whose reference exists updates "
         "that MoU.",

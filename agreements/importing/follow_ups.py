@@ -47,6 +47,7 @@ from .writing import BATCH_SIZE, create_sources, finish_import
 
 FOLLOW_UP_COLUMNS = ColumnSet(
     rows_are="follow-ups",
+    command="import_follow_ups",
     descriptions={
         "mou": "The MoU: its reference, or else its slug (the last part of its address, "
         "`/mous/<slug>/`).",

@@ -6,6 +6,20 @@ from django.template.defaultfilters import pluralize
 
 from ..models import ImportRecord
 
+# The errors a report lists one by one; the rest are counted. A file with more is one
+# mistake repeated (a column shifted, the wrong file), and a page or a terminal listing
+# every one of 20,000 rows helps no one.
+LISTED_ERRORS = 100
+
+
+def listed(errors):
+    """The first ``LISTED_ERRORS`` errors as text, then a line counting the others."""
+    lines = [str(error) for error in errors[:LISTED_ERRORS]]
+    if len(errors) > LISTED_ERRORS:
+        rest = len(errors) - LISTED_ERRORS
+        lines.append(f"... and {rest:,} more error{pluralize(rest)}, not listed.")
+    return lines
+
 
 class ImportFileError(Exception):
     """The file cannot be imported at all (not UTF-8, not CSV or XLSX, empty, bad header)."""
@@ -74,6 +88,11 @@ class ImportReport:
     @property
     def ok(self):
         return not self.errors
+
+    @property
+    def listed_errors(self):
+        """The errors as the admin and the command list them (``listed``)."""
+        return listed(self.errors)
 
     @property
     def written(self):

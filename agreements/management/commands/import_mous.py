@@ -1,8 +1,10 @@
 """``manage.py import_mous FILE [--dry-run]``: import MoUs from a CSV or XLSX file.
 
-Prints one line per problem ("row 3, column signed_on: ..."), then a summary, and
-exits non-zero if anything failed; nothing is written unless every row is valid.
-The format is described in README.md, "Importing MoUs from a spreadsheet".
+Prints one line per problem ("row 3, column signed_on: ...", the first hundred, then how
+many more), then a summary, and exits non-zero if anything failed; nothing is written
+unless every row is valid. A file over the command line's limits (``COMMAND_LIMITS``:
+rows, size) is refused whole. The format is described in README.md, "Importing MoUs from
+a spreadsheet".
 """
 
 import sys
@@ -10,7 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.importing import MOUS, import_file
+from agreements.importing import COMMAND_LIMITS, MOUS, import_file
+from agreements.importing.reading import megabytes
 from agreements.models import ImportRecord
 
 PROGRESS_FROM_ROWS = 300
@@ -31,6 +34,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, **options):
         path = Path(file)
         try:
+            size = path.stat().st_size
+            if size > COMMAND_LIMITS.file_bytes:
+                raise CommandError(
+                    f"{file} is {megabytes(size)}; an import reads at most "
+                    f"{megabytes(COMMAND_LIMITS.file_bytes)}: split it into smaller files."
+                )
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
@@ -42,8 +51,8 @@ class Command(BaseCommand):
             dry_run=dry_run,
             progress=self.progress if sys.stderr.isatty() else None,
         )
-        for error in report.errors:
-            self.stdout.write(str(error))
+        for line in report.listed_errors:
+            self.stdout.write(line)
         if report.errors:
             raise CommandError(report.summary())
         self.stdout.write(self.style.SUCCESS(report.summary()))
