@@ -78,3 +78,12 @@ def test_bootstrap_never_creates_a_login_in_production(settings):
     settings.DEBUG = False
     call_command("bootstrap")
     assert not get_user_model().objects.exists()
+
+
+def test_a_number_setting_that_is_not_a_whole_number_stops_the_site():
+    for value in ["one", "-1", "1.5", "²"]:
+        result = manage("check", DJANGO_DEBUG="1", DJANGO_TRUSTED_PROXY_COUNT=value)
+        assert result.returncode != 0, value
+        assert f"DJANGO_TRUSTED_PROXY_COUNT={value!r} is not understood" in result.stderr
+    result = manage("check", DJANGO_DEBUG="1", DJANGO_LOGIN_COOLOFF_MINUTES="0")
+    assert "use a whole number of at least 1" in result.stderr
