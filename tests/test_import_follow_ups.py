@@ -524,8 +524,8 @@ def test_a_registry_changed_during_the_import_is_a_message_not_a_crash(promise, 
     importer = dataclasses.replace(FOLLOW_UPS, plan=plan_then_delete)
     report = import_table(read_table(data, FOLLOW_UP_COLUMNS), importer=importer)
     assert messages(report) == [
-        "The registry changed during the import (another import or an edit in the admin at "
-        "the same time); nothing was written; run it again."
+        "The registry changed during the import (an edit in the admin at the same time); "
+        "nothing was written; run it again."
     ]
     assert not FollowUp.objects.exists() and not ImportRecord.objects.exists()
 

@@ -44,7 +44,7 @@ from .follow_ups import FOLLOW_UP_COLUMNS, apply_follow_ups, plan_follow_ups
 from .matching import plan_import
 from .reading import COMMAND_LIMITS, Limits, admin_limits, read_table
 from .report import ImportFileError, ImportReport, RowError, listed
-from .writing import apply_plan
+from .writing import apply_plan, lock_imports
 
 __all__ = [
     "COLUMNS",
@@ -74,8 +74,8 @@ __all__ = [
 ]
 
 CONCURRENT_CHANGE = (
-    "The registry changed during the import (another import or an edit in the admin "
-    "at the same time); nothing was written; run it again."
+    "The registry changed during the import (an edit in the admin at the same time); "
+    "nothing was written; run it again."
 )
 
 
@@ -116,12 +116,17 @@ def import_table(
     """Plan, and unless ``dry_run`` or any row has an error, write; returns the report
     (whose outcomes say what each row matched with ``describe``, for a preview).
 
-    The plan is checked against what the registry held when it was read: if another
-    import or an admin edit takes a slug or a reference before the write, the write
-    fails as a whole and the report says to run the import again.
+    An import that may write first waits for any other to finish (``lock_imports``), so
+    that it plans against what that one wrote. A dry run takes no lock: it writes nothing,
+    and the import that follows a preview plans the file again under the lock. The plan
+    is still checked against what the registry held when it was read: if an admin edit
+    takes a slug or a reference before the write, the write fails as a whole and the
+    report says to run the import again.
     """
     report = importer.report(file_name=file_name, checksum=file_checksum, dry_run=dry_run)
     with transaction.atomic():
+        if not dry_run:
+            lock_imports()
         plan = importer.plan(table, report=report, progress=progress, describe=describe)
         if not report.errors and not dry_run:
             try:

@@ -3,6 +3,7 @@
 Everything is written in bulk inside one transaction, and recorded as an
 ``ImportRecord``. The MoUs' links, about ten rows per MoU and most of what an
 import writes, go in as plain tuples (``insert_rows``), never as model instances.
+``lock_imports`` makes the imports that write run one at a time.
 """
 
 from django.db import connection, transaction
@@ -28,6 +29,12 @@ from .cells import MAX_LENGTHS, key
 from .matching import MOU_FIELDS, chunked
 
 BATCH_SIZE = 500
+# The PostgreSQL advisory lock that imports take: any fixed number that nothing else in
+# the database locks ("MoU" in ASCII).
+IMPORT_LOCK_KEY = 0x4D6F55
+# How long an import waits on SQLite for another to finish (PostgreSQL's lock waits as
+# long as it takes): several times what the command line's largest file takes.
+IMPORT_LOCK_WAIT_MS = 10 * 60 * 1000
 # A new MoU's columns, as ``NewMouValues`` gives them; the rest take their defaults.
 NEW_MOU_FIELDS = [
     *MOU_FIELDS,
@@ -39,11 +46,41 @@ NEW_MOU_FIELDS = [
 ]
 
 
+def lock_imports():
+    """Wait until no other import is writing, then keep others waiting until the current
+    transaction ends.
+
+    An import calls it first in its transaction, before planning reads the registry, so
+    that two imports of one file run one after the other and the second plans against
+    what the first wrote (every row unchanged); planned side by side, both found no MoU
+    and either both wrote every MoU (the second with slugs ending ``-2``) or the second
+    failed. On PostgreSQL it is a transaction-level advisory lock, released at commit or
+    rollback. SQLite has one writer at a time, so there it is the write lock itself, taken
+    by a write that changes nothing (what ``BEGIN IMMEDIATE`` does, in a transaction that
+    may already be open, as django-import-export opens the admin's): SQLite waits for a
+    busy write lock only while the transaction has read nothing, hence first. The wait
+    there is ``IMPORT_LOCK_WAIT_MS``, not the connection's few seconds, which suit a web
+    request but not an import queued behind a long one.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+            return
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {IMPORT_LOCK_WAIT_MS}")
+        try:
+            table = connection.ops.quote_name(ImportRecord._meta.db_table)
+            cursor.execute(f"DELETE FROM {table} WHERE 0")  # noqa: S608 - a table name
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
+
 def apply_plan(plan, *, user=None, via=ImportRecord.Via.COMMAND, progress=None):
     """Write a plan without errors, in one transaction; returns the ``ImportRecord`` or None.
 
-    Raises ``IntegrityError`` when another import or an admin edit took a slug or a
-    reference meanwhile; the transaction is then rolled back.
+    Raises ``IntegrityError`` when an admin edit (or an import that did not take
+    ``lock_imports``) took a slug or a reference meanwhile; the transaction is then rolled back.
     """
     report = plan.report
     if report.errors:
