@@ -116,6 +116,17 @@ def test_every_page_says_which_browser_features_it_uses_and_who_may_embed_it(cli
             assert features[feature] == "()", (url, feature)
 
 
+def test_a_page_served_again_keeps_its_headers(client, rich_mou):
+    """The second request for a page may come from the page cache: the same headers."""
+    first, second = client.get("/"), client.get("/")
+    for header in [
+        "Content-Security-Policy-Report-Only",
+        "Permissions-Policy",
+        "Cross-Origin-Resource-Policy",
+    ]:
+        assert second[header] == first[header], header
+
+
 def test_in_development_the_policy_only_reports(client, db):
     response = client.get("/")
     assert "Content-Security-Policy-Report-Only" in response
