@@ -32,6 +32,13 @@ def test_a_database_that_does_not_answer_is_503_and_says_no_more(client, caplog)
     assert "health check failed: database" in caplog.text
 
 
+def test_every_probe_asks_afresh(client):
+    assert client.get("/healthz").status_code == 200
+    with mock.patch("mouregistry.health.connection.cursor", side_effect=OperationalError):
+        assert client.get("/healthz").status_code == 503
+    assert client.get("/healthz").status_code == 200
+
+
 def test_a_cache_that_does_not_answer_is_503(client, caplog):
     with mock.patch("mouregistry.health.cache.get", return_value=None):
         response = client.get("/healthz")
