@@ -70,23 +70,31 @@ def describe(change_message):
 
 def log_admin_actions(user_id, objects, action_flag, change_message):
     """One line for one admin action, however many objects it touched (a bulk publish,
-    a bulk delete)."""
-    if not objects or not logger.isEnabledFor(logging.INFO):
+    a bulk delete), written once the action is committed: the admin's views run in a
+    transaction, and one that rolls back changed nothing."""
+    if not objects:
         return
-    users = get_user_model()._default_manager
-    username = users.filter(pk=user_id).values_list(users.model.USERNAME_FIELD, flat=True)
+    # Read now: a deleted object has no id by the time of the commit.
     ids = [str(obj.pk) for obj in objects]
-    shown = ",".join(ids[:IDS_SHOWN]) + (",…" if len(ids) > IDS_SHOWN else "")
+    model = objects[0]._meta.label_lower
     what = describe(change_message)
-    logger.info(
-        "admin %s: username=%r model=%s rows=%d ids=%s%s",
-        ACTIONS.get(action_flag, action_flag),
-        username.first(),
-        objects[0]._meta.label_lower,
-        len(ids),
-        shown,
-        f" what={what!r}" if what else "",
-    )
+
+    def write():
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        users = get_user_model()._default_manager
+        username = users.filter(pk=user_id).values_list(users.model.USERNAME_FIELD, flat=True)
+        logger.info(
+            "admin %s: username=%r model=%s rows=%d ids=%s%s",
+            ACTIONS.get(action_flag, action_flag),
+            username.first(),
+            model,
+            len(ids),
+            ",".join(ids[:IDS_SHOWN]) + (",…" if len(ids) > IDS_SHOWN else ""),
+            f" what={what!r}" if what else "",
+        )
+
+    transaction.on_commit(write)
 
 
 def audited(log_actions):

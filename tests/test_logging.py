@@ -5,10 +5,12 @@ record's text."""
 import csv
 import io
 import logging
+from contextlib import suppress
 
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.management import call_command
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 
 from agreements.models import Mou, Sector
@@ -25,6 +27,18 @@ def audit(caplog):
         return [r.getMessage() for r in caplog.records if r.name == AUDIT]
 
     return lines
+
+
+@pytest.fixture
+def post(client, editor, django_capture_on_commit_callbacks):
+    """``post(url, data)`` as an Editor, committed (the test's transaction never is)."""
+    client.force_login(editor)
+
+    def post_(url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data)
+
+    return post_
 
 
 def test_an_import_is_one_line_once_committed(
@@ -46,11 +60,8 @@ def test_an_import_is_one_line_once_committed(
     ]
 
 
-def test_an_admin_change_names_the_editor_the_object_and_the_fields(
-    client, editor, handloom, audit
-):
-    client.force_login(editor)
-    client.post(
+def test_an_admin_change_names_the_editor_the_object_and_the_fields(post, handloom, audit):
+    post(
         reverse("admin:agreements_sector_change", args=[handloom.pk]),
         {"name": "Handloom weaving", "slug": "handloom", "description": ""},
     )
@@ -61,17 +72,16 @@ def test_an_admin_change_names_the_editor_the_object_and_the_fields(
 
 
 def test_a_bulk_admin_action_is_one_line_with_its_count(
-    client, editor, make_mou, amazon, flipkart, gujarat, audit
+    post, make_mou, amazon, flipkart, gujarat, audit
 ):
     mous = [
         make_mou(f"Draft {n}", parties=[amazon, flipkart], states=[gujarat], published=False)
         for n in range(3)
     ]
-    client.force_login(editor)
     changelist = reverse("admin:agreements_mou_changelist")
     ids = [mou.pk for mou in mous]
-    client.post(changelist, {"action": "publish", "_selected_action": ids})
-    client.post(changelist, {"action": "delete_selected", "_selected_action": ids, "post": "yes"})
+    post(changelist, {"action": "publish", "_selected_action": ids})
+    post(changelist, {"action": "delete_selected", "_selected_action": ids, "post": "yes"})
     assert not Mou.objects.exists()
     joined = ",".join(str(pk) for pk in sorted(ids))
     published, deleted = audit()
@@ -82,9 +92,8 @@ def test_a_bulk_admin_action_is_one_line_with_its_count(
     assert LogEntry.objects.filter(action_flag=3).count() == 3, "the admin's own log still works"
 
 
-def test_a_line_never_holds_a_records_text(client, editor, audit):
-    client.force_login(editor)
-    client.post(
+def test_a_line_never_holds_a_records_text(post, audit):
+    post(
         reverse("admin:agreements_sector_add"),
         {"name": "Ms Private Person", "slug": "private", "description": ""},
     )
@@ -92,6 +101,19 @@ def test_a_line_never_holds_a_records_text(client, editor, audit):
     assert audit() == [
         f"admin added: username='editor' model=agreements.sector rows=1 ids={sector.pk}"
     ]
+
+
+def test_an_admin_change_that_is_rolled_back_leaves_no_line(
+    editor, handloom, audit, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        suppress(DatabaseError),
+        transaction.atomic(),
+    ):
+        LogEntry.objects.log_actions(editor.pk, [handloom], CHANGE)
+        raise DatabaseError("the save after it failed")
+    assert audit() == []
 
 
 def test_failed_logins_and_lockouts_name_the_username_only(client, editor, audit):
