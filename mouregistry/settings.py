@@ -8,6 +8,7 @@ default and refuses to start when it is misconfigured.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -98,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses a body too big for who sends it, before the CSRF check reads it.
+    "mouregistry.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mouregistry.security.ContentSecurityPolicyMiddleware",
@@ -186,7 +189,22 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # PostgreSQL, busy machine included (README, "Importing MoUs from a spreadsheet").
 IMPORT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 IMPORT_ADMIN_MAX_ROWS = 2_000
+# An admin import's file waits between preview and confirmation in a directory of its
+# own, under random names the confirmation cannot step out of, for an hour at most and
+# 100 MB in all (agreements.import_previews).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "agreements.import_previews.PreviewStorage"
+IMPORT_PREVIEW_DIR = env(
+    "DJANGO_IMPORT_PREVIEW_DIR",
+    str(Path(tempfile.gettempdir()) / f"mouregistry-import-previews-{os.getuid()}"),
+)
+IMPORT_PREVIEW_MAX_AGE = 60 * 60
+IMPORT_PREVIEW_MAX_BYTES = 20 * IMPORT_MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+# Request bodies bigger than these are refused with 413 before anything reads them
+# (mouregistry.request_limits): anyone's (a login form; the public site takes none), and
+# a staff user's on the admin's pages; the import pages take IMPORT_MAX_UPLOAD_BYTES.
+REQUEST_MAX_BODY_BYTES = 64 * 1024
+STAFF_REQUEST_MAX_BODY_BYTES = 5 * 1024 * 1024 // 2
 
 # Security: strict in production, overridable where a proxy terminates TLS.
 if not DEBUG:

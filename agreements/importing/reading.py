@@ -384,7 +384,7 @@ def _open_sheet(data, limits):
         raise _Refused(f"The XLSX file has more than {MAX_XLSX_PARTS:,} parts")
     try:
         archive = _WatchedArchive(data, limits)
-    except _Refused:
+    except (_Refused, MemoryError):
         raise
     except Exception as error:  # not a zip after all, or a damaged one
         raise _damaged(error) from error
@@ -398,7 +398,7 @@ def _open_sheet(data, limits):
         if not reader.wb.worksheets:
             raise ImportFileError("The XLSX file has no sheet.")
         sheet = reader.wb.worksheets[0]
-    except (_Refused, ImportFileError):
+    except (_Refused, ImportFileError, MemoryError):
         archive.close()
         raise
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -420,10 +420,10 @@ def _xlsx_records(data, limits):
             while record and record[-1] == "":
                 record.pop()  # spreadsheets pad rows with empty cells
             yield record
-    except (_Refused, ImportFileError):
+    except (_Refused, ImportFileError, MemoryError):
         raise
     except Exception as error:  # a string index out of range, broken XML in a row, ...
-        raise _damaged(error, f" (row {number + 1})") from error
+        raise _damaged(error, f" at row {number + 1}") from error
     finally:
         archive.close()
 
