@@ -4,7 +4,8 @@ explains the columns, and a template and an example file to download.
 ``SpreadsheetImportMixin`` goes before import-export's admin class in an admin's bases,
 and says which import it runs: ``MouImportExportMixin`` (MoUs) and
 ``FollowUpImportMixin`` (follow-ups). The upload forms are in ``agreements.forms``, the
-reading, validation and writing in ``agreements.importing``.
+reading, validation and writing in ``agreements.importing``, where a file waits between
+preview and confirmation in ``agreements.import_previews``.
 """
 
 import csv
@@ -14,9 +15,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from .forms import FollowUpImportForm, MouImportForm
+from .import_previews import PreviewGone
 from .importing import MOU_COLUMNS, admin_limits, listed
 from .importing.reading import megabytes
 
@@ -104,6 +108,33 @@ class SpreadsheetImportMixin:
         context["template_url"] = reverse(f"admin:{self.import_url_name('import_template')}")
         context["example_url"] = reverse(f"admin:{self.import_url_name('import_example')}")
         return context
+
+    def import_action(self, request, **kwargs):
+        """The upload and its preview; a preview that found errors cannot be confirmed, so
+        its file is removed at once rather than left to expire."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        upload = getattr(form, "cleaned_data", {}).get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name and not context.get("confirm_form"):
+            self.get_tmp_storage_class()(name=name).remove()
+        return response
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The confirmation. A preview it cannot find (a name the server did not give, a
+        file imported or expired, no name at all) is a message on the import page, never
+        an error page."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        try:
+            if not self.create_confirm_form(request).is_valid():
+                raise PreviewGone(self.get_tmp_storage_class().gone())
+            return super().process_import(request, **kwargs)
+        except PreviewGone as gone:
+            messages.error(request, str(gone))
+            return HttpResponseRedirect(reverse(f"admin:{self.import_url_name('import')}"))
 
     def process_result(self, result, request):
         report = getattr(result, "import_report", None)
