@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection
 
 from agreements import search
 from agreements.models import (
@@ -138,6 +139,27 @@ def ensure_staff_groups():
         ("0015_editors_see_failed_logins", "grant"),
     ]:
         getattr(import_module(f"agreements.migrations.{module}"), function)(apps, None)
+
+
+@pytest.fixture
+def postgres_url():
+    """``url(name)``: the address other programs (another Django process, pg_dump) reach
+    the PostgreSQL test server's database ``name`` at, by default the test database."""
+
+    def url(name=None):
+        db = connection.settings_dict
+        return (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{name or db['NAME']}"
+        )
+
+    return url
+
+
+@pytest.fixture
+def make_staff_groups(db):
+    """Make the Editors and Viewers groups again, for a test that empties the database."""
+    return ensure_staff_groups
 
 
 def _staff_in(django_user_model, username, group_name=None):

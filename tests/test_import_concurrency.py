@@ -44,14 +44,10 @@ class SharedDatabase:
     """The test database as ``url``, for other processes; ``pull()`` makes what they
     wrote visible to this one."""
 
-    def __init__(self, tmp_path):
-        settings = connection.settings_dict
+    def __init__(self, tmp_path, postgres_url):
         if connection.vendor == "postgresql":
             self.file = None
-            self.url = (
-                f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
-                f"{settings['PORT'] or 5432}/{settings['NAME']}"
-            )
+            self.url = postgres_url()
             return
         self.file = tmp_path / "registry.sqlite3"
         self.url = f"sqlite:///{self.file}"
@@ -66,9 +62,9 @@ class SharedDatabase:
 
 
 @pytest.fixture
-def shared_database(tmp_path, gujarat, amazon, flipkart):
+def shared_database(tmp_path, postgres_url, gujarat, amazon, flipkart):
     """The test database holding Gujarat, Amazon and Flipkart, open to other processes."""
-    return SharedDatabase(tmp_path)
+    return SharedDatabase(tmp_path, postgres_url)
 
 
 def import_mous(path, database):
