@@ -8,7 +8,9 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         from . import audit
+        from .models import freshness
         from .search import signals
 
         signals.connect()
         audit.connect()
+        freshness.connect()

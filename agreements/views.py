@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from mouregistry.throttling import too_many
+
 from . import exports
 from .filters import CommitmentFilter, MouFilter, filtered, refuse_bad_filters
 from .models import (
@@ -80,7 +82,10 @@ def filtered_list(request, filterset_class, name, *, around_page=None, **context
     """A filtered, paginated public list: a fixed number of queries, plus one per chosen
     filter object (to check it). ``name`` ("mou") names its template and its addresses:
     ``agreements:mou_list``, ``mou_csv``, ``mou_json`` and ``mou_feed``;
-    ``around_page(filterset, page)`` gives what the page shows around its rows."""
+    ``around_page(filterset, page)`` gives what the page shows around its rows. A search
+    counts against the address's rate limit."""
+    if request.GET.get("q") and (limited := too_many(request, "search")):
+        return limited
     filterset = filtered(request, filterset_class)
     page, page_note = paginate(request, filterset.qs.for_list())
     urls = {kind: reverse(f"agreements:{name}_{kind}") for kind in ("list", "csv", "json", "feed")}
@@ -402,6 +407,8 @@ sector_detail = EntityPage(
 def download(request, filterset_class, write, file_name):
     """A filtered list streamed as a file: ``write(request, queryset)`` yields its text.
     Programs read downloads, so a filter that cannot be applied is a 400 naming it."""
+    if limited := too_many(request, "download"):
+        return limited
     filterset = filtered(request, filterset_class)
     if refused := refuse_bad_filters(filterset):
         return refused

@@ -45,6 +45,29 @@ def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def env_cache(name, default="locmem://"):
+    """The default cache from a URL: ``redis://HOST:PORT/DB`` (Django's own RedisCache,
+    shared by every worker: what production runs) or ``locmem://`` (this process's
+    memory: the embedded default, enough for one process). Anything else stops the site."""
+    url = env(name, default).strip()
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"{name}={url!r} is not understood: use redis://HOST:PORT/DB or locmem://."
+    )
+
+
+def env_rate(name, default):
+    """A rate such as ``30/m`` (requests per second, minute or hour)."""
+    value = env(name, default).strip()
+    count, _, period = value.partition("/")
+    if count.isascii() and count.isdigit() and int(count) > 0 and period in ("s", "m", "h"):
+        return value
+    raise ImproperlyConfigured(f"{name}={value!r} is not understood: use e.g. 30/m.")
+
+
 def env_int(name, default, minimum=0):
     """A whole number of at least ``minimum``; anything else (``DJANGO_HSTS_SECONDS=1y``,
     ``-1``) stops the site with a message rather than a traceback or a surprise."""
@@ -95,6 +118,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cached public page skips everything below.
+    "mouregistry.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,6 +161,16 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Whole public pages (mouregistry.pagecache), the home page's overview and the rate
+# limits' counters live here; with several workers it must be shared: CACHE_URL=redis://.
+CACHES = {"default": env_cache("CACHE_URL")}
+
+# Searches and downloads an anonymous address may make (mouregistry.throttling); more
+# get 429 with Retry-After. Pages served from the page cache cost nothing and count not.
+PUBLIC_RATE_LIMIT = env_rate("DJANGO_PUBLIC_RATE_LIMIT", "60/m")
+# Should the cache be unreachable, serve rather than refuse every search and download.
+RATELIMIT_FAIL_OPEN = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -184,11 +219,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # Admin uploads above this size or with more rows are refused; bigger files go through
-# ``manage.py import_mous`` (agreements.importing.reading has every limit). 2,000 rows is
-# what the admin previews and imports well within gunicorn's 30 s timeout, on SQLite and
-# PostgreSQL, busy machine included (README, "Importing MoUs from a spreadsheet").
+# ``manage.py import_mous`` (agreements.importing.reading has every limit). 1,000 rows is
+# what the admin previews and imports within a third of gunicorn's 30 s timeout, updates
+# included, on SQLite and PostgreSQL, on a busy machine (benchmarks/admin_import.py).
 IMPORT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-IMPORT_ADMIN_MAX_ROWS = 2_000
+IMPORT_ADMIN_MAX_ROWS = 1_000
 # An admin import's file waits between preview and confirmation in a directory of its
 # own, under random names the confirmation cannot step out of, for an hour at most and
 # 100 MB in all (agreements.import_previews).

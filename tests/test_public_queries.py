@@ -6,36 +6,37 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-# Measured counts for an anonymous visitor; a staff visitor adds 4 (session, user and the
-# user's two permission queries, which decide on drafts and the admin link).
+# Measured counts for an anonymous visitor, the data version read by the page cache
+# (mouregistry.pagecache) included; a staff visitor skips that one and adds 4 (session,
+# user and the user's two permission queries, which decide on drafts and the admin link).
 BUDGETS = [
-    ("/", 15),
-    ("/mous/", 11),  # its choices include "meant to help"
+    ("/", 16),
+    ("/mous/", 12),  # its choices include "meant to help"
     # Searched or filtered, one query counts every facet (tests/test_search.py pins more).
-    ("/mous/?q=bulk+train&state=state-01&party=party-1&sort=title&page=2", 16),
-    ("/mous/?state=state-01&programme=programme-1&sector=sector-1&status=signed", 15),
-    ("/mous/?cluster=place-1&year_from=2016&year_to=2020", 14),
-    ("/mous/?year_from=abc&state=XX&page=999", 12),
-    ("/mous/bulk-mou-001/", 22),
-    ("/states/", 1),
-    ("/states/state-01/", 15),
-    ("/parties/party-1/", 13),
-    ("/programmes/programme-1/", 12),
-    ("/sectors/sector-1/", 9),
-    ("/clusters/place-1/", 7),
-    ("/mous/export.csv?cluster=place-1", 9),
-    ("/mous/export.csv", 8),
-    ("/mous/export.csv?state=state-01", 9),
-    ("/mous/export.json", 7),
-    ("/mous/feed.atom", 3),
-    ("/mous/feed.atom?party=party-1", 4),
-    ("/commitments/", 7),
-    ("/commitments/?status=overdue&state=state-01&party=party-1&followed_up=no&page=2", 8),
-    ("/commitments/export.csv?programme=programme-1", 2),
-    ("/commitments/export.json", 1),
-    ("/commitments/feed.atom?kind=other", 1),
-    ("/sitemap.xml", 12),
-    ("/robots.txt", 0),
+    ("/mous/?q=bulk+train&state=state-01&party=party-1&sort=title&page=2", 17),
+    ("/mous/?state=state-01&programme=programme-1&sector=sector-1&status=signed", 16),
+    ("/mous/?cluster=place-1&year_from=2016&year_to=2020", 15),
+    ("/mous/?year_from=abc&state=XX&page=999", 13),
+    ("/mous/bulk-mou-001/", 23),
+    ("/states/", 2),
+    ("/states/state-01/", 16),
+    ("/parties/party-1/", 14),
+    ("/programmes/programme-1/", 13),
+    ("/sectors/sector-1/", 10),
+    ("/clusters/place-1/", 8),
+    ("/mous/export.csv?cluster=place-1", 10),
+    ("/mous/export.csv", 9),
+    ("/mous/export.csv?state=state-01", 10),
+    ("/mous/export.json", 8),
+    ("/mous/feed.atom", 4),
+    ("/mous/feed.atom?party=party-1", 5),
+    ("/commitments/", 8),
+    ("/commitments/?status=overdue&state=state-01&party=party-1&followed_up=no&page=2", 9),
+    ("/commitments/export.csv?programme=programme-1", 3),
+    ("/commitments/export.json", 2),
+    ("/commitments/feed.atom?kind=other", 2),
+    ("/sitemap.xml", 13),
+    ("/robots.txt", 1),
 ]
 
 
@@ -89,12 +90,12 @@ def many_versions(many_mous):
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/mous/bulk-mou-001/history/", 3),
-        ("/mous/bulk-mou-001/v/2/", 2),
-        ("/mous/bulk-mou-001/changes.atom", 2),
-        ("/changes/", 2),
-        ("/changes/?page=5", 2),
-        ("/changes/feed.atom", 1),
+        ("/mous/bulk-mou-001/history/", 4),
+        ("/mous/bulk-mou-001/v/2/", 3),
+        ("/mous/bulk-mou-001/changes.atom", 3),
+        ("/changes/", 3),
+        ("/changes/?page=5", 3),
+        ("/changes/feed.atom", 2),
     ],
 )
 def test_history_pages_have_a_fixed_query_budget(

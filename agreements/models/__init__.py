@@ -43,6 +43,7 @@ from .facts import (
     require_status_source,
 )
 from .followups import FollowUp, NewsCheck, refresh_derived
+from .freshness import DataVersion
 from .mous import Mou, MouParty, MouQuerySet
 from .records import ImportRecord
 from .search import PostgresSearchDocument, SearchTerm, SqliteSearchDocument
@@ -50,6 +51,7 @@ from .snapshots import mou_documents
 from .versions import MouVersion, describe_changes, record_versions
 
 __all__ = [
+    "DataVersion",
     "Attendee",
     "Beneficiary",
     "Benefit",

@@ -235,8 +235,10 @@ def refresh_derived(mous, *, reindex=True):
     fixed number of queries per chunk of MoUs.
     """
     from .facts import Commitment
+    from .freshness import bump
     from .mous import Mou
 
+    bump()  # UPDATEs send no signals
     ids = mous.values("pk")
     latest = FollowUp.objects.order_by("-dated_on", "-pk")
     Commitment.objects.filter(mou__in=ids).update(

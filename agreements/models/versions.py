@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .bulk import among, insert_rows
+from .freshness import bump
 
 # MoUs whose documents are built and compared per round trip of ``record_versions``.
 CHUNK_SIZE = 500
@@ -184,6 +185,8 @@ def record_versions(mous, note, *, user=None, correction=False, reindex=False):
                 )
             insert_rows(MouVersion, VERSION_FIELDS, rows)
             written += len(rows)
+        if written:
+            bump()  # the history pages change; plain INSERTs send no signals
     return written
 
 

@@ -1,0 +1,67 @@
+"""The registry's data version: one number that changes whenever anything a public page
+shows may have changed, so whole pages can be cached, and answered with 304, until it
+does (``mouregistry.pagecache``).
+
+Kept in the database, not in the cache: every worker reads the same number even when
+the cache is each process's own memory (the embedded default), so no worker serves a
+page older than the data. It is bumped by every save, delete and many-to-many change of
+the registry's models (``connect``) and by the bulk writes that send no signals
+(``refresh_derived``, ``record_versions``).
+"""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import F
+from django.db.models.functions import Now
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+EPOCH = timezone.datetime(2000, 1, 1, tzinfo=timezone.get_fixed_timezone(0))
+
+
+class DataVersion(models.Model):
+    """The single row holding the data version and when it last changed."""
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return f"Data version {self.number}"
+
+    @classmethod
+    def current(cls):
+        """The row, or an unsaved version 0 before the first bump: one query."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1, number=0, changed_at=EPOCH)
+
+
+def bump():
+    """Change the data version, in the transaction of the change itself: readers see the
+    new version exactly when they see the new data, and a rollback takes both back.
+    One UPDATE of one row, so an admin save with many inline rows costs a few of them."""
+    updated = DataVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=Now())
+    if not updated:
+        DataVersion.objects.create(pk=1, number=1)
+
+
+def _changed(sender, raw=False, **kwargs):
+    if not raw:
+        bump()
+
+
+def connect():
+    """Bump on every write of the registry's own models and their many-to-many links
+    (a fixture load included, once its transaction commits)."""
+    for model in apps.get_app_config("agreements").get_models():
+        if model is DataVersion:
+            continue
+        label = model._meta.label
+        post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{label}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _changed, sender=through, dispatch_uid=f"freshness-m2m-{through._meta.label}"
+            )

@@ -1,0 +1,60 @@
+"""Rate limits on what an anonymous address can make the server do: searches and
+downloads, the public requests that cost real work (pages served from the page cache
+cost nothing and are not counted).
+
+Counted by django-ratelimit in the default cache (shared Redis in production), per
+address as ``security.client_address`` sees it (the same answer the login lockout uses).
+django-ratelimit is used as a library, not an installed app: its system check predates
+Django's own RedisCache and warns about it (jsocol/django-ratelimit#283).
+"""
+
+import functools
+
+from django.conf import settings
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+from .security import client_address
+
+
+def _address(group, request):
+    return client_address(request) or "unknown"
+
+
+def too_many(request, group):
+    """The 429 page for ``request`` if its address is over ``PUBLIC_RATE_LIMIT`` for
+    ``group`` ("search", "download"), counting this request; None otherwise. Staff are
+    not limited."""
+    if request.user.is_authenticated:
+        return None
+    usage = get_usage(
+        request,
+        group=group,
+        key=_address,
+        rate=settings.PUBLIC_RATE_LIMIT,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    seconds = max(1, int(usage["time_left"]))
+    response = render(
+        request,
+        "429.html",
+        {"seconds": seconds, "rate": settings.PUBLIC_RATE_LIMIT},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def throttled(group):
+    """A view decorator: ``too_many`` before the view runs."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            return too_many(request, group) or view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

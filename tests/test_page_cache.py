@@ -1,0 +1,81 @@
+"""Whole public pages are cached for anonymous readers until the data (or the day)
+changes, answered with 304 when the reader already holds them, and never cached for, or
+served to, staff."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from agreements.models import DataVersion, Mou, refresh_derived
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_reader_gets_the_page_from_the_cache_for_one_query(
+    client, gujarat_mou, django_assert_num_queries
+):
+    first = client.get("/mous/")
+    with django_assert_num_queries(1):  # the data version
+        second = client.get("/mous/")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Cache-Control"] == "public, max-age=60"
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_change_reaches_the_next_reader_at_once(client, gujarat_mou):
+    client.get(gujarat_mou.get_absolute_url())
+    gujarat_mou.title = "Renamed after a correction"
+    gujarat_mou.save()
+    assert b"Renamed after a correction" in client.get(gujarat_mou.get_absolute_url()).content
+
+
+def test_a_bulk_write_that_sends_no_signal_changes_the_version_too(client, gujarat_mou):
+    before = DataVersion.current().number
+    Mou.objects.filter(pk=gujarat_mou.pk).update(title="Changed by an import")
+    refresh_derived(Mou.objects.filter(pk=gujarat_mou.pk))
+    assert DataVersion.current().number > before
+    assert b"Changed by an import" in client.get("/mous/").content
+
+
+def test_a_reader_holding_the_page_gets_304_until_the_data_changes(client, gujarat_mou):
+    page = client.get("/mous/")
+    again = client.get("/mous/", headers={"if-none-match": page["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    gujarat_mou.save()
+    assert client.get("/mous/", headers={"if-none-match": page["ETag"]}).status_code == 200
+
+
+def test_the_next_day_is_a_new_version_as_overdue_promises_change_with_it(
+    client, gujarat_mou, monkeypatch
+):
+    today = client.get("/commitments/")["ETag"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: tomorrow)
+    assert client.get("/commitments/")["ETag"] != today
+
+
+def test_an_editors_pages_are_never_cached_nor_served_to_others(client, editor, make_mou, amazon):
+    draft = make_mou("A draft only staff preview", parties=[amazon], states=[], published=False)
+    url = draft.get_absolute_url()
+    assert client.get(url).status_code == 404
+    client.force_login(editor)
+    staff_page = client.get(url)
+    assert staff_page.status_code == 200
+    assert "ETag" not in staff_page
+    assert "public" not in staff_page.get("Cache-Control", "")
+    client.logout()
+    assert client.get(url).status_code == 404
+
+
+def test_the_admin_and_the_health_check_are_never_cached(client, editor):
+    assert "ETag" not in client.get("/healthz")
+    client.force_login(editor)
+    assert "ETag" not in client.get("/admin/")
+
+
+def test_a_page_that_is_not_found_is_not_cached(client, db):
+    assert client.get("/mous/no-such-mou/").status_code == 404
+    assert "ETag" not in client.get("/mous/no-such-mou/")
