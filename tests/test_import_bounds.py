@@ -27,6 +27,7 @@ from agreements.importing import (
     import_file,
     read_table,
 )
+from agreements.importing.reading import CELLS_PER_ROW
 from agreements.models import Mou
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,7 +210,8 @@ def test_a_million_rows_are_refused_at_the_row_limit():
         "The file has more than 20,000 MoUs; split the file into smaller ones."
     ]
     (said,) = read_bounded(data, admin_limits())
-    assert said.startswith("The file has more than 2,000 MoUs. The admin imports at most 2,000")
+    rows = admin_limits().rows
+    assert said.startswith(f"The file has more than {rows:,} MoUs. The admin imports at most")
     assert "python manage.py import_mous FILE" in said
 
 
@@ -217,7 +219,8 @@ def test_millions_of_shared_strings_are_refused_at_the_limit():
     data = xlsx([HEADER_ROW, inline_row(2, ROW)], [b"<si/>" * 5_000_000])
     assert len(data) < 100_000
     (said,) = read_bounded(data, admin_limits())
-    assert said.startswith("The XLSX file's string table has more than 64,000 strings.")
+    strings = CELLS_PER_ROW * admin_limits().rows
+    assert said.startswith(f"The XLSX file's string table has more than {strings:,} strings.")
 
 
 @pytest.fixture(scope="module")
@@ -350,7 +353,8 @@ def test_millions_of_short_rows_are_refused_at_the_row_limit():
         "The file has more than 20,000 MoUs; split the file into smaller ones."
     ]
     (said,) = read_bounded(data[: 5 * 2**20], admin_limits())
-    assert said.startswith("The file has more than 2,000 MoUs. The admin imports at most")
+    rows = admin_limits().rows
+    assert said.startswith(f"The file has more than {rows:,} MoUs. The admin imports at most")
 
 
 def test_a_line_without_an_end_or_a_huge_cell_is_refused():
@@ -379,15 +383,16 @@ def test_the_command_refuses_a_file_over_its_size_limit_before_reading_it(tmp_pa
 
 
 def test_a_file_at_the_row_limit_is_read_whole():
-    rows = [[f"MoU {n}", *ROW[1:]] for n in range(2_000)]
-    assert read_bounded(csv_bytes(rows), admin_limits())[0] == "2000 rows, 0 errors"
+    limit = admin_limits().rows
+    rows = [[f"MoU {n}", *ROW[1:]] for n in range(limit)]
+    assert read_bounded(csv_bytes(rows), admin_limits())[0] == f"{limit} rows, 0 errors"
     sheet = [HEADER_ROW, *(inline_row(n + 2, row) for n, row in enumerate(rows))]
-    said = read_bounded(xlsx(sheet, dimension="A1:E2001"), admin_limits())
-    assert said == ["2000 rows, 0 errors", "MoU 0", "MoU 1", "MoU 2"]
+    said = read_bounded(xlsx(sheet, dimension="A1:E2"), admin_limits())
+    assert said == [f"{limit} rows, 0 errors", "MoU 0", "MoU 1", "MoU 2"]
     header = ["mou", "date", "summary", "source_url"]
-    follow_ups = [["a-slug", "2022", "News", "https://a.example.com/"]] * 2_001
+    follow_ups = [["a-slug", "2022", "News", "https://a.example.com/"]] * (limit + 1)
     said = read_bounded(csv_bytes(follow_ups, header), admin_limits(), FOLLOW_UP_COLUMNS)
-    assert said[0].startswith("The file has more than 2,000 follow-ups. The admin imports")
+    assert said[0].startswith(f"The file has more than {limit:,} follow-ups. The admin imports")
     assert "python manage.py import_follow_ups FILE" in said[0]
 
 
@@ -457,3 +462,21 @@ def test_the_first_hundred_errors_are_listed_and_the_rest_counted(tmp_path, clie
 def test_an_import_within_the_limits_still_imports(world):
     report = import_file(csv_bytes([ROW]), "one.csv")
     assert report.ok and Mou.objects.count() == 1
+
+
+def test_an_import_updating_mous_writes_each_ones_fields(world, make_mou, gujarat, amazon):
+    """Updates are written as plain rows (``update_rows``), not ``bulk_update``, which took
+    107 s and 590 MB for 20,000 MoUs: every field still reaches the database."""
+    draft = make_mou("Draft MoU", parties=[amazon], states=[gujarat], published=False)
+    before = draft.updated_at
+    rows = [["Draft MoU", "2021-09", "GJ", "Amazon; Flipkart", "https://a.example.com/"]]
+    header = [*HEADER, "summary", "published"]
+    report = import_file(csv_bytes([[*rows[0], "Now with a summary", "yes"]], header), "u.csv")
+    assert report.count("update") == 1, report.listed_errors
+    draft.refresh_from_db()
+    assert (draft.summary, draft.published, draft.last_import) == (
+        "Now with a summary",
+        True,
+        report.record,
+    )
+    assert draft.published_at is not None and draft.updated_at > before

@@ -24,6 +24,7 @@ from ..models import (
     publication_time,
     record_versions,
     refresh_derived,
+    update_rows,
 )
 from .cells import MAX_LENGTHS, key
 from .matching import MOU_FIELDS, chunked
@@ -260,20 +261,23 @@ def _create_mous(rows, record, ids, progress):
 
 
 def _update_mous(current, rows, record, ids):
-    """Write the rows that update MoUs: their fields in bulk, then their links."""
+    """Write the rows that update MoUs: their fields as plain rows (``update_rows``),
+    ``BATCH_SIZE`` at a time, then their links."""
     if not rows:
         return
     now = timezone.now()
-    mous = []
     links = Links(ids)
-    for row in rows:
-        old = current[row.mou_id]
-        fields = _updated_fields(row, old, ids)
-        mou = Mou(pk=row.mou_id, **fields, last_import=record, updated_at=now)
-        mou.published_at = publication_time(mou, now)
-        mous.append(mou)
-        links.add(row, row.mou_id, current=old)
-    Mou.objects.bulk_update(mous, [*MOU_FIELDS, "last_import", "updated_at"], batch_size=BATCH_SIZE)
+    names = [*MOU_FIELDS, "last_import_id", "updated_at"]
+    for start in range(0, len(rows), BATCH_SIZE):
+        values = []
+        for row in rows[start : start + BATCH_SIZE]:
+            old = current[row.mou_id]
+            fields = _updated_fields(row, old, ids)
+            mou = Mou(pk=row.mou_id, **fields)
+            fields["published_at"] = publication_time(mou, now)
+            values.append((row.mou_id, *(fields[name] for name in MOU_FIELDS), record.pk, now))
+            links.add(row, row.mou_id, current=old)
+        update_rows(Mou, names, values)
     links.save()
 
 

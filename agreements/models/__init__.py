@@ -15,7 +15,7 @@ happened since), ``versions`` (public history), ``search`` (the search vocabular
 documents) and ``records``.
 """
 
-from .bulk import insert_rows
+from .bulk import insert_rows, update_rows
 from .entities import (
     Beneficiary,
     Cluster,
@@ -89,4 +89,5 @@ __all__ = [
     "insert_rows",
     "require_status_source",
     "unique_slug",
+    "update_rows",
 ]

@@ -66,3 +66,36 @@ def insert_rows(model, names, rows):
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
             [values + defaults for values in rows],
         )
+
+
+def update_rows(model, names, rows):
+    """Update rows of ``model``'s table: ``rows`` are tuples of a primary key, then values
+    for the fields ``names``, each converted by its field (``get_db_prep_save``).
+
+    One ``executemany`` of an ``UPDATE`` by primary key: no model instances and no
+    expressions. ``bulk_update`` builds a ``CASE`` branch per row and field in Python, which
+    took 107 s and 590 MB for an import updating 20,000 MoUs (and 10 s for the admin's
+    2,000). Like it, this calls no ``save()`` and sends no signals.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            # Only the model's own quoted names go into the SQL; the values are parameters.
+            f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
+            f"WHERE {quote(meta.pk.column)} = %s",
+            [
+                (
+                    *(
+                        field.get_db_prep_save(value, connection)
+                        for field, value in zip(fields, values, strict=True)
+                    ),
+                    pk,
+                )
+                for pk, *values in rows
+            ],
+        )
