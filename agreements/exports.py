@@ -95,13 +95,15 @@ def iter_mous_csv(queryset):
     return stream_csv(export_rows(queryset))
 
 
-def stream_json(request, key, items):
-    """A JSON object saying what it is (the registry, when, for which query) with the list
-    ``key`` of ``items``, written an item at a time so the list is never in memory."""
+def stream_json(request, key, items, part):
+    """A JSON object saying what it is (the registry, when, for which query, which part of
+    how many: ``views.DownloadPart``) with the list ``key`` of ``items``, written an item
+    at a time so the list is never in memory."""
     about = {
         "registry": settings.REGISTRY_NAME,
         "generated_at": timezone.now(),
         "query": request.GET.urlencode(),
+        **part.about(),
     }
     encode = DjangoJSONEncoder(indent=1).encode
     yield "{\n"
@@ -113,10 +115,11 @@ def stream_json(request, key, items):
     yield "\n ]\n}\n"
 
 
-def iter_mous_json(request, queryset):
+def iter_mous_json(request, queryset, part):
     """The MoUs as JSON, published fields only (no import bookkeeping), a chunk at a time."""
     mous = queryset.for_list().prefetch_related("clusters", "sources")
-    return stream_json(request, "mous", (mou_as_json(request, mou) for mou in mous.in_chunks()))
+    items = (mou_as_json(request, mou) for mou in mous.in_chunks())
+    return stream_json(request, "mous", items, part)
 
 
 def mou_as_json(request, mou):
@@ -211,9 +214,9 @@ def iter_commitments_csv(request, queryset):
     return stream_csv(itertools.chain(header, cells))
 
 
-def iter_commitments_json(request, queryset):
+def iter_commitments_json(request, queryset, part):
     items = (commitment_as_json(request, c) for c in queryset.for_export().iterator(2000))
-    return stream_json(request, "commitments", items)
+    return stream_json(request, "commitments", items, part)
 
 
 def _cell(value):

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Lower
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -404,23 +404,79 @@ sector_detail = EntityPage(
 )
 
 
+# Rows per download: a download of this many finishes well within 2 s on the benchmark
+# registry (benchmarks/pages.py, "CSV filtered"), far from gunicorn's 30 s timeout,
+# whatever the registry's size; more come as further parts (``?part=2``), each linked
+# from the one before.
+DOWNLOAD_ROWS = 2_000
+
+
+class DownloadPart:
+    """Which rows of a filtered download one response holds, and where the next are."""
+
+    def __init__(self, request, total, number):
+        self.request, self.total, self.number = request, total, number
+        self.parts = max(1, -(-total // DOWNLOAD_ROWS))
+        self.start = (number - 1) * DOWNLOAD_ROWS
+
+    def next_url(self):
+        if self.number >= self.parts:
+            return None
+        query = self.request.GET.copy()
+        query["part"] = self.number + 1
+        return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+
+    def about(self):
+        """What a JSON download says of itself besides the registry and the query."""
+        return {
+            "total": self.total,
+            "part": self.number,
+            "parts": self.parts,
+            "rows_per_part": DOWNLOAD_ROWS,
+            "next": self.next_url(),
+        }
+
+
 def download(request, filterset_class, write, file_name):
-    """A filtered list streamed as a file: ``write(request, queryset)`` yields its text.
-    Programs read downloads, so a filter that cannot be applied is a 400 naming it."""
+    """A filtered list streamed as a file: ``write(request, queryset, part)`` yields its
+    text. At most ``DOWNLOAD_ROWS`` rows per response, so every download completes in
+    bounded time: a bigger selection comes in parts, each with a ``Link: rel="next"`` to
+    the one after (and in JSON a ``next``). Programs read downloads, so a filter or a
+    part that cannot be applied is a 400 naming it."""
     if limited := too_many(request, "download"):
         return limited
     filterset = filtered(request, filterset_class)
     if refused := refuse_bad_filters(filterset):
         return refused
+    number = request.GET.get("part", "1")
+    if not (number.isascii() and number.isdigit() and 0 < int(number) < 10**6):
+        return _bad_part(f"part: {number[:20]!r} is not a part number (1, 2, ...).")
+    queryset = filterset.qs
+    part = DownloadPart(request, queryset.count(), int(number))
+    if part.number > part.parts:
+        return _bad_part(f"part: this download has {part.parts} part(s), not {part.number}.")
+    rows = queryset.values("pk")[part.start : part.start + DOWNLOAD_ROWS]
     kind = "text/csv; charset=utf-8" if file_name.endswith(".csv") else "application/json"
-    response = StreamingHttpResponse(write(request, filterset.qs), content_type=kind)
+    response = StreamingHttpResponse(
+        write(request, queryset.filter(pk__in=rows), part), content_type=kind
+    )
+    if part.parts > 1:
+        stem, dot, extension = file_name.rpartition(".")
+        file_name = f"{stem}-part-{part.number}-of-{part.parts}{dot}{extension}"
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["X-Total-Count"] = str(part.total)
+    if next_url := part.next_url():
+        response["Link"] = f'<{next_url}>; rel="next"'
     return response
+
+
+def _bad_part(message):
+    return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
 
 
 def mou_csv(request):
     """The filtered list in the CSV import's columns, formula-escaped."""
-    return download(request, MouFilter, lambda r, qs: exports.iter_mous_csv(qs), "mous.csv")
+    return download(request, MouFilter, lambda r, qs, part: exports.iter_mous_csv(qs), "mous.csv")
 
 
 def mou_json(request):
@@ -428,7 +484,12 @@ def mou_json(request):
 
 
 def commitment_csv(request):
-    return download(request, CommitmentFilter, exports.iter_commitments_csv, "commitments.csv")
+    return download(
+        request,
+        CommitmentFilter,
+        lambda r, qs, part: exports.iter_commitments_csv(r, qs),
+        "commitments.csv",
+    )
 
 
 def commitment_json(request):

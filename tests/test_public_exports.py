@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from agreements import views
 from agreements.models import Cluster, Mou, MouQuerySet
 
 pytestmark = pytest.mark.django_db
@@ -104,9 +105,9 @@ def test_a_download_bigger_than_a_chunk_streams_every_mou_in_order_in_bounded_qu
     client, many_mous, monkeypatch, django_assert_max_num_queries, url, read, queries_per_chunk
 ):
     monkeypatch.setattr(MouQuerySet, "CHUNK_SIZE", 100)  # 240 published MoUs: 3 chunks
-    # The data version (mouregistry.pagecache) and one read before the chunks, then each
-    # chunk's reads.
-    with django_assert_max_num_queries(2 + 3 * queries_per_chunk):
+    # The data version (mouregistry.pagecache), the count (views.DownloadPart) and one
+    # read before the chunks, then each chunk's reads.
+    with django_assert_max_num_queries(3 + 3 * queries_per_chunk):
         response = client.get(url)
         titles = read(response)
     assert response.streaming
@@ -214,3 +215,30 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert "User-agent: *" in text
     assert "Disallow: /admin/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_a_big_download_comes_in_linked_parts_that_together_hold_every_row(
+    client, many_mous, monkeypatch
+):
+    monkeypatch.setattr(views, "DOWNLOAD_ROWS", 100)  # 240 published MoUs: 3 parts
+    titles, url = [], "/mous/export.json?sort=title"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        document = json.loads(b"".join(response.streaming_content))
+        assert document["total"] == 240 and document["parts"] == 3
+        assert response["X-Total-Count"] == "240"
+        titles += [mou["title"] for mou in document["mous"]]
+        url = document["next"]
+        if url:
+            assert response["Link"] == f'<{url}>; rel="next"'
+    assert titles == [mou.title for mou in Mou.objects.published().order_by("title")]
+    assert "part-3-of-3" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("part", ["0", "4", "abc", "1" * 30])
+def test_a_part_that_does_not_exist_is_a_400_saying_so(client, many_mous, monkeypatch, part):
+    monkeypatch.setattr(views, "DOWNLOAD_ROWS", 100)
+    response = client.get(f"/mous/export.csv?part={part}")
+    assert response.status_code == 400
+    assert response.content.startswith(b"part: ")
