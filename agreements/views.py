@@ -408,7 +408,7 @@ sector_detail = EntityPage(
 # registry (benchmarks/pages.py, "CSV filtered"), far from gunicorn's 30 s timeout,
 # whatever the registry's size; more come as further parts (``?part=2``), each linked
 # from the one before.
-DOWNLOAD_ROWS = 2_000
+DOWNLOAD_ROWS = 1_000
 
 
 class DownloadPart:
