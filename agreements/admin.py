@@ -668,6 +668,9 @@ class MouAdmin(
         with transaction.atomic():
             changed = list(changing.only("pk", "title"))
             changing.update(**fields)
+            # What derives from publication (the commitments feed's order, the data
+            # version cached pages hang on): an UPDATE sends no signal.
+            refresh_derived(Mou.objects.filter(pk__in=[mou.pk for mou in changed]))
             LogEntry.objects.log_actions(
                 request.user.pk,
                 changed,

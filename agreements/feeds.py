@@ -112,8 +112,9 @@ class CommitmentFeed(FilteredFeed):
         return "What marketplaces and state bodies committed to, and how each stands now."
 
     def items(self, filterset):
-        """One query: the commitments with their MoU and party, newest news first."""
-        return filterset.qs.for_list().with_news_at().order_by("-news_at", "-pk")[:FEED_LENGTH]
+        """One query: the commitments with their MoU and party, newest news first (read
+        off ``commitment_news_idx``)."""
+        return filterset.qs.for_list().order_by("-news_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, commitment):
         return f"{commitment.get_current_status_display()}: {commitment.description}"

@@ -79,3 +79,15 @@ def test_the_admin_and_the_health_check_are_never_cached(client, editor):
 def test_a_page_that_is_not_found_is_not_cached(client, db):
     assert client.get("/mous/no-such-mou/").status_code == 404
     assert "ETag" not in client.get("/mous/no-such-mou/")
+
+
+def test_unpublishing_from_the_admin_list_takes_the_page_off_at_once(client, editor, gujarat_mou):
+    url = gujarat_mou.get_absolute_url()
+    assert client.get(url).status_code == 200  # cached for anonymous readers
+    client.force_login(editor)
+    client.post(
+        "/admin/agreements/mou/",
+        {"action": "unpublish", "_selected_action": [gujarat_mou.pk]},
+    )
+    client.logout()
+    assert client.get(url).status_code == 404

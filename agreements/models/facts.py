@@ -4,7 +4,6 @@ reactions, people present and programme benefits."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..formats import format_partial_date, indian_number
@@ -126,17 +125,6 @@ class CommitmentQuerySet(models.QuerySet):
             .order_by("mou__reference", "mou__pk", "pk")
         )
 
-    def with_news_at(self):
-        """Annotated ``news_at``: when its latest follow-up was recorded, else when its
-        MoU was first published; a subquery, no extra query."""
-        follow_ups = self.model.follow_ups.rel.related_model.objects
-        latest = follow_ups.filter(commitment=models.OuterRef("pk")).order_by("-created_at")
-        return self.annotate(
-            news_at=Coalesce(
-                models.Subquery(latest.values("created_at")[:1]), models.F("mou__published_at")
-            )
-        )
-
     def scorecard(self):
         """How these promises stand: the count by current status, how many any
         follow-up concerns, how many are overdue (one aggregate query), and the MoU whose
@@ -210,12 +198,23 @@ class Commitment(SourcedModel):
         editable=False,
         help_text="The end of its period, from the MoU's date (the last day it can mean).",
     )
+    news_at = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text="When its latest follow-up was recorded, else when its MoU was first "
+        "published: the commitments feed's order, kept by refresh_derived().",
+    )
 
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["mou", "pk"]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["current_status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["current_status"]),
+            # The feed reads the newest 50 off this instead of sorting every commitment.
+            models.Index(fields=["-news_at", "-id"], name="commitment_news_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True) | ~Q(target_unit=""),

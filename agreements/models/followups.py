@@ -225,7 +225,8 @@ NO_DATE = datetime.date(1, 1, 1)
 
 def refresh_derived(mous, *, reindex=True):
     """Recompute what follow-ups and checks decide for the MoUs of the queryset ``mous``
-    and their commitments: current statuses, the date of the last news, and when each
+    and their commitments: current statuses, the date of the last news, when each
+    commitment's latest news came (the commitments feed's order), and when each
     commitment with a period falls due. Marks the MoUs updated, so cached pages that
     count them change, and rewrites their search documents (``agreements.search``;
     ``reindex=False`` leaves that to the caller).
@@ -241,6 +242,7 @@ def refresh_derived(mous, *, reindex=True):
     bump()  # UPDATEs send no signals
     ids = mous.values("pk")
     latest = FollowUp.objects.order_by("-dated_on", "-pk")
+    recorded = FollowUp.objects.filter(commitment=OuterRef("pk")).order_by("-created_at")
     Commitment.objects.filter(mou__in=ids).update(
         current_status=Coalesce(
             Subquery(
@@ -249,7 +251,11 @@ def refresh_derived(mous, *, reindex=True):
                 .values("commitment_status")[:1]
             ),
             F("status"),
-        )
+        ),
+        news_at=Coalesce(
+            Subquery(recorded.values("created_at")[:1]),
+            Subquery(Mou.objects.filter(pk=OuterRef("mou")).values("published_at")[:1]),
+        ),
     )
 
     def or_no_date(expression):
