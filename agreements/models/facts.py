@@ -87,6 +87,12 @@ def status_source_field(statuses):
     )
 
 
+def overdue_condition():
+    """A commitment past the end of its period that no follow-up reports fulfilled, as a
+    condition (``CommitmentQuerySet.overdue()``, and counted inside an aggregate)."""
+    return Q(due_on__lt=timezone.localdate()) & ~Q(current_status=CommitmentStatus.FULFILLED)
+
+
 class CommitmentQuerySet(models.QuerySet):
     def public(self):
         """The commitments of published MoUs: the only ones the public sees."""
@@ -94,17 +100,11 @@ class CommitmentQuerySet(models.QuerySet):
 
     def overdue(self):
         """Past the end of their period, and no follow-up reports them fulfilled."""
-        return self.filter(due_on__lt=timezone.localdate()).exclude(
-            current_status=CommitmentStatus.FULFILLED
-        )
+        return self.filter(overdue_condition())
 
     def followed_up(self, yes=True):
         """With (or, ``yes=False``, without) any follow-up."""
-        return self.filter(self._has_follow_up() if yes else ~self._has_follow_up())
-
-    def _has_follow_up(self):
-        follow_ups = self.model.follow_ups.rel.related_model.objects
-        return models.Exists(follow_ups.filter(commitment=models.OuterRef("pk")))
+        return self.filter(followed_up=yes)
 
     def for_list(self):
         """What a row of the commitment list shows: one query, the MoU and the party
@@ -129,10 +129,10 @@ class CommitmentQuerySet(models.QuerySet):
         """How these promises stand: the count by current status, how many any
         follow-up concerns, how many are overdue (one aggregate query), and the MoU whose
         record has gone longest without news (one query). Plain data, to cache."""
-        counts = self.annotate(has_follow_up=self._has_follow_up()).aggregate(
+        counts = self.aggregate(
             total=models.Count("pk"),
-            followed_up=models.Count("pk", filter=Q(has_follow_up=True)),
-            overdue=models.Count("pk", filter=Q(pk__in=self.overdue().values("pk"))),
+            followed_up=models.Count("pk", filter=Q(followed_up=True)),
+            overdue=models.Count("pk", filter=overdue_condition()),
             **{
                 status: models.Count("pk", filter=Q(current_status=status))
                 for status in CommitmentStatus.values
@@ -197,6 +197,11 @@ class Commitment(SourcedModel):
         blank=True,
         editable=False,
         help_text="The end of its period, from the MoU's date (the last day it can mean).",
+    )
+    followed_up = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Whether any follow-up concerns it, kept by refresh_derived().",
     )
     news_at = models.DateTimeField(
         null=True,

@@ -14,7 +14,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, Now, NullIf
 from django.utils import timezone
 
@@ -252,6 +252,7 @@ def refresh_derived(mous, *, reindex=True):
             ),
             F("status"),
         ),
+        followed_up=Exists(FollowUp.objects.filter(commitment=OuterRef("pk"))),
         news_at=Coalesce(
             Subquery(recorded.values("created_at")[:1]),
             Subquery(Mou.objects.filter(pk=OuterRef("mou")).values("published_at")[:1]),
