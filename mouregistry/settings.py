@@ -219,11 +219,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # Admin uploads above this size or with more rows are refused; bigger files go through
-# ``manage.py import_mous`` (agreements.importing.reading has every limit). 1,000 rows is
-# what the admin previews and imports within a third of gunicorn's 30 s timeout, updates
-# included, on SQLite and PostgreSQL, on a busy machine (benchmarks/admin_import.py).
+# ``manage.py import_mous`` (agreements.importing.reading has every limit). The admin
+# previews and imports 2,000 rows in 4 s at most, well within gunicorn's 30 s timeout,
+# on SQLite and PostgreSQL (benchmarks/admin_import.py; README, "Limits").
 IMPORT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-IMPORT_ADMIN_MAX_ROWS = 1_000
+IMPORT_ADMIN_MAX_ROWS = 2_000
 # An admin import's file waits between preview and confirmation in a directory of its
 # own, under random names the confirmation cannot step out of, for an hour at most and
 # 100 MB in all (agreements.import_previews).

@@ -207,7 +207,7 @@ def test_a_million_rows_are_refused_at_the_row_limit():
     data = xlsx(rows, ["<si><t>Example</t></si>"])
     assert len(data) < 100_000
     assert read_bounded(data) == [
-        "The file has more than 20,000 MoUs; split the file into smaller ones."
+        "The file has more than 10,000 MoUs; split the file into smaller ones."
     ]
     (said,) = read_bounded(data, admin_limits())
     rows = admin_limits().rows
@@ -237,7 +237,7 @@ def test_a_zip_unzipping_to_more_than_the_limit_is_refused_before_it_is_read(
 ):
     assert len(string_of_400_mb) < 500_000
     assert read_bounded(string_of_400_mb) == [
-        "The XLSX file unzips to 400.0 MB, more than the 256.0 MB the import reads; split "
+        "The XLSX file unzips to 400.0 MB, more than the 128.0 MB the import reads; split "
         "the file into smaller ones."
     ]
     (said,) = read_bounded(string_of_400_mb, admin_limits())
@@ -248,9 +248,9 @@ def test_a_zip_understating_its_size_is_refused_while_it_is_read(string_of_400_m
     lying = understate(string_of_400_mb, "xl/sharedStrings.xml", 1000)
     (said,) = read_bounded(lying)
     assert said.startswith("The XLSX file is damaged and cannot be read (BadZipFile")
-    # Claiming 200 MB, within the command line's limit: the string is refused at the
+    # Claiming 100 MB, within the command line's limit: the string is refused at the
     # most a cell may hold, as it is read.
-    lying = understate(string_of_400_mb, "xl/sharedStrings.xml", 200 * 2**20)
+    lying = understate(string_of_400_mb, "xl/sharedStrings.xml", 100 * 2**20)
     assert read_bounded(lying) == [
         "The XLSX file's shared string 1 holds more than 20,000 characters, the most a "
         "cell may hold."
@@ -258,7 +258,7 @@ def test_a_zip_understating_its_size_is_refused_while_it_is_read(string_of_400_m
 
 
 def test_a_huge_cell_in_the_sheet_is_refused_as_it_is_read():
-    cell = ['<row r="2"><c r="A2" t="inlineStr"><is><t>', b"x" * 200 * 2**20, "</t></is></c></row>"]
+    cell = ['<row r="2"><c r="A2" t="inlineStr"><is><t>', b"x" * 100 * 2**20, "</t></is></c></row>"]
     assert read_bounded(xlsx([HEADER_ROW, cell])) == [
         "The XLSX file's cell A2 holds more than 20,000 characters, the most a cell may hold."
     ]
@@ -348,17 +348,18 @@ def test_a_header_of_a_million_columns_is_refused_as_it_is_read():
 
 
 def test_millions_of_short_rows_are_refused_at_the_row_limit():
-    data = b"title,states,parties,source_url\n" + b"a,b,c,d\n" * 2_400_000
+    # The attack's 4.8 MB: 2.4 million rows of one short cell, each a row error.
+    data = b"title,states,parties,source_url\n" + b"a\n" * 2_400_000
     assert read_bounded(data) == [
-        "The file has more than 20,000 MoUs; split the file into smaller ones."
+        "The file has more than 10,000 MoUs; split the file into smaller ones."
     ]
-    (said,) = read_bounded(data[: 5 * 2**20], admin_limits())
+    (said,) = read_bounded(data, admin_limits())
     rows = admin_limits().rows
     assert said.startswith(f"The file has more than {rows:,} MoUs. The admin imports at most")
 
 
 def test_a_line_without_an_end_or_a_huge_cell_is_refused():
-    data = csv_bytes([]) + b'"' + b"x" * 30 * 2**20
+    data = csv_bytes([]) + b'"' + b"x" * 10 * 2**20
     assert read_bounded(data) == ["A row of the file is longer than 100,000 characters."]
     data = csv_bytes([["x" * 20_001, *ROW[1:]]])
     assert read_bounded(data) == [
@@ -368,14 +369,14 @@ def test_a_line_without_an_end_or_a_huge_cell_is_refused():
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
     data = csv_bytes([ROW]) + b"\n" * (COMMAND_LIMITS.file_bytes)
-    assert read_bounded(data) == ["The file is 32.0 MB; split the file into smaller ones."]
+    assert read_bounded(data) == ["The file is 16.0 MB; split the file into smaller ones."]
 
 
 def test_the_command_refuses_a_file_over_its_size_limit_before_reading_it(tmp_path):
     path = tmp_path / "big.csv"
     with path.open("wb") as file:
         file.truncate(COMMAND_LIMITS.file_bytes + 1)
-    with pytest.raises(CommandError, match=r"is 32\.0 MB; an import reads at most 32\.0 MB"):
+    with pytest.raises(CommandError, match=r"is 16\.0 MB; an import reads at most 16\.0 MB"):
         call_command("import_mous", str(path), stdout=io.StringIO())
 
 
