@@ -9,7 +9,6 @@ from ``published()``, and a party, programme, sector or cluster only drafts name
 has no page (staff who may view MoUs, Editors and Viewers, may preview both).
 """
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Lower
@@ -34,11 +33,10 @@ from .models import (
     Sector,
     State,
 )
+from .models.freshness import cached
 from .search import listing
 
 PER_PAGE = 25
-# Renames of states, parties or sectors reach the cached home page within this time.
-OVERVIEW_CACHE_SECONDS = 600
 
 
 def paginate(request, queryset):
@@ -58,13 +56,11 @@ def paginate(request, queryset):
 def home(request):
     """Counts, the two charts, the latest MoUs and the entry points.
 
-    The counts and charts aggregate the whole registry, so they are cached until an
-    MoU changes (see ``MouQuerySet.version()``).
+    The counts and charts aggregate the whole registry, so they are cached until the
+    data changes (``freshness.cached``).
     """
     mous = Mou.objects.published()
-    overview = cache.get_or_set(
-        f"home-overview:{mous.version()}", mous.overview, OVERVIEW_CACHE_SECONDS
-    )
+    overview = cached("home-overview", mous.overview)
     list_url = reverse("agreements:mou_list")
     per_year = [
         {**row, "url": f"{list_url}?year_from={row['year']}&year_to={row['year']}"}
@@ -103,7 +99,9 @@ def mou_list(request):
 
 def commitment_list(request):
     """Every promise of a published MoU, with how the filtered ones stand now."""
-    scorecard = filtered(request, CommitmentFilter).qs.scorecard()
+    filterset = filtered(request, CommitmentFilter)
+    query = filterset.query_without("page", "sort")
+    scorecard = cached("commitment-scorecard", filterset.qs.scorecard, query)
     return filtered_list(request, CommitmentFilter, "commitment", scorecard=scorecard)
 
 
@@ -295,7 +293,7 @@ class EntityPage:
             context["figures"] = ReportedFigure.objects.about(obj)
         if commitments := CommitmentFilter.base_filters.get(self.filter_name):
             promises = Commitment.objects.public().filter(**{commitments.field_name: obj})
-            context["scorecard"] = promises.scorecard()
+            context["scorecard"] = cached("scorecard", promises.scorecard, self.model, obj.pk)
         return render(request, self.template, context)
 
 

@@ -9,7 +9,10 @@ the registry's models (``connect``) and by the bulk writes that send no signals
 (``refresh_derived``, ``record_versions``).
 """
 
+import hashlib
+
 from django.apps import apps
+from django.core.cache import cache
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Now
@@ -35,6 +38,21 @@ class DataVersion(models.Model):
     def current(cls):
         """The row, or an unsaved version 0 before the first bump: one query."""
         return cls.objects.filter(pk=1).first() or cls(pk=1, number=0, changed_at=EPOCH)
+
+
+# Seconds an aggregate stays cached under a version (a new version makes it unreachable
+# at once; this only returns the memory).
+CACHED_SECONDS = 600
+
+
+def cached(name, compute, *key):
+    """``compute()``, cached under the data version (one query to read it) and ``key``:
+    for aggregates over the whole registry (the home page's overview, scorecards), which
+    change only when the data does."""
+    parts = ":".join(str(part) for part in key)
+    digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
+    version = DataVersion.current().number
+    return cache.get_or_set(f"{name}:{version}:{digest}", compute, CACHED_SECONDS)
 
 
 def bump():

@@ -179,18 +179,11 @@ class MouQuerySet(models.QuerySet):
         """All 36 states and union territories with their counts: see ``counted()``."""
         return self.counted(State.objects.all())
 
-    def version(self):
-        """A key that changes whenever these MoUs change (their number, or any save or
-        import, which bumps ``updated_at``): one aggregate query, for cache keys."""
-        stats = self.aggregate(count=models.Count("pk"), last=models.Max("updated_at"))
-        last = stats["last"].timestamp() if stats["last"] else 0
-        return f"{stats['count']}-{last}"
-
     def overview(self):
         """The home page's headline counts and chart rows, as plain cacheable data.
 
         Aggregates over the whole registry, the slowest part of the home page at scale
-        (``benchmarks/pages.py``), so the home page caches the result under ``version()``.
+        (``benchmarks/pages.py``), so the home page caches it (``freshness.cached``).
         Each ranking comes from ``ranked()``.
         """
         published_in = Exists(self.filter(pk=OuterRef("mou_id")))
