@@ -453,11 +453,11 @@ def download(request, filterset_class, write, file_name):
     part = DownloadPart(request, queryset.count(), int(number))
     if part.number > part.parts:
         return _bad_part(f"part: this download has {part.parts} part(s), not {part.number}.")
-    rows = queryset.values("pk")[part.start : part.start + DOWNLOAD_ROWS]
+    if part.parts > 1:
+        rows = queryset.values("pk")[part.start : part.start + DOWNLOAD_ROWS]
+        queryset = queryset.filter(pk__in=rows)
     kind = "text/csv; charset=utf-8" if file_name.endswith(".csv") else "application/json"
-    response = StreamingHttpResponse(
-        write(request, queryset.filter(pk__in=rows), part), content_type=kind
-    )
+    response = StreamingHttpResponse(write(request, queryset, part), content_type=kind)
     if part.parts > 1:
         stem, dot, extension = file_name.rpartition(".")
         file_name = f"{stem}-part-{part.number}-of-{part.parts}{dot}{extension}"
