@@ -92,7 +92,7 @@ class Limits:
 # The command line's limits, which keep one run of ``import_mous`` under 300 MB: the
 # import, not the reading, is most of it, about 11 KB a row and six times its text (the
 # versions and search documents hold it again). Measured updating 10,000 MoUs from a
-# 19 MB file: 280 MB (README, "Limits").
+# 15 MB file: 256 MB on SQLite, 260 MB on PostgreSQL (README, "Limits").
 COMMAND_LIMITS = Limits(
     rows=10_000,
     file_bytes=16 * MB,
@@ -161,7 +161,7 @@ def _xlsx_cell(value):
 def _column_number(reference):
     """The column of a cell reference (``B7`` -> 2), or None if it names none."""
     number = 0
-    for letter in reference.rstrip("0123456789"):
+    for letter in reference.rstrip("0123456789").upper():
         if not "A" <= letter <= "Z":
             return None
         number = number * 26 + ord(letter) - 64
