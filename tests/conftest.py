@@ -4,6 +4,8 @@ Each fixture builds only what its name says; tests add the rest themselves.
 """
 
 import datetime
+import shutil
+import tempfile
 from importlib import import_module
 
 import pytest
@@ -40,6 +42,13 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The admin import's previews wait in a directory of the run's own, removed at the
+    # end, not in the one a server on this machine uses.
+    settings.IMPORT_PREVIEW_DIR = tempfile.mkdtemp(prefix="mouregistry-test-previews-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(settings.IMPORT_PREVIEW_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
