@@ -481,3 +481,12 @@ def test_an_import_updating_mous_writes_each_ones_fields(world, make_mou, gujara
         report.record,
     )
     assert draft.published_at is not None and draft.updated_at > before
+
+
+def test_the_import_pages_say_the_limits_in_rows_and_megabytes(client, editor):
+    client.force_login(editor)
+    for url in (IMPORT_URL, reverse("admin:agreements_followup_import")):
+        page = client.get(url).text
+        assert "The admin imports files of at most 5.0 MB and 2,000 rows" in page
+        assert "at most 5.0 MB and 2,000 rows; import bigger files on the server" in page
+    assert "python manage.py import_follow_ups FILE" in page
