@@ -8,8 +8,9 @@ pytestmark = pytest.mark.django_db
 
 # Measured counts for an anonymous visitor's first (uncached) request, the data version
 # read by the page cache (mouregistry.pagecache) included, and read again for a cached
-# scorecard (freshness.cached: two queries fewer once cached); a staff visitor skips that one and adds 4 (session,
-# user and the user's two permission queries, which decide on drafts and the admin link).
+# scorecard (freshness.cached: two queries fewer once cached); a staff visitor skips the
+# page cache's read and adds 4 (session, user and the user's two permission queries,
+# which decide on drafts and the admin link).
 BUDGETS = [
     ("/", 16),
     ("/mous/", 12),  # its choices include "meant to help"
