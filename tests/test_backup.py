@@ -3,7 +3,6 @@ database with every row as it was, and the restored registry is searchable; on
 PostgreSQL, so does one made by ``pg_dump`` and restored by ``pg_restore``, as the README
 says."""
 
-import json
 import shutil
 import subprocess
 
@@ -12,7 +11,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import serializers
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from agreements import backups, search
@@ -60,22 +59,21 @@ NOT_COMPARED = {"agreements.DataVersion"}
 
 
 def every_row():
-    """Every backed-up table's rows, each referring to users, groups, permissions and
-    content types by natural key (the ids another database gives them may differ), and
-    the search documents."""
+    """Every backed-up table's rows, with every value as Python has it (times to the
+    microsecond), each referring to users, groups, permissions and content types by
+    natural key (the ids another database gives them may differ), and the search
+    documents."""
     tables = {}
     for model in backups.backed_up_models():
         if model._meta.label in NOT_COMPARED:
             continue
         rows = serializers.serialize(
-            "json",
+            "python",
             model._default_manager.all(),
             use_natural_foreign_keys=True,
             use_natural_primary_keys=True,
         )
-        tables[model._meta.label] = sorted(
-            json.dumps(row, sort_keys=True) for row in json.loads(rows)
-        )
+        tables[model._meta.label] = sorted(repr(sorted(row.items())) for row in rows)
     for model in (SqliteSearchDocument, PostgresSearchDocument):
         documents = model.objects.order_by("pk").values("pk", *SEARCH_COLUMNS, "labels")
         tables[model._meta.label] = list(documents)
@@ -104,7 +102,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_as_it_was(
     assert all(before[label] for label in ("agreements.Mou", "agreements.MouVersion"))
     assert all(before[label] for label in ("agreements.NewsCheck", "agreements.ImportRecord"))
     assert before["auth.User"] and before["axes.AccessFailureLog"] and before["admin.LogEntry"]
-    path = tmp_path / "registry.json.gz"
+    path = tmp_path / "registry.jsonl.gz"
     call_command("backup", str(path))
     empty_the_database()
     assert not Mou.objects.exists() and not search.document_count()
@@ -118,17 +116,17 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_as_it_was(
 
 
 def test_a_restore_refuses_a_database_that_holds_data(busy_registry, tmp_path):
-    path = tmp_path / "registry.json"
+    path = tmp_path / "registry.jsonl"
     call_command("backup", str(path))
     with pytest.raises(CommandError, match="The database is not empty"):
         call_command("restore", str(path))
 
 
-def test_a_backup_is_named_as_json_so_that_it_restores(db, tmp_path):
-    with pytest.raises(CommandError, match=r"Name the backup \*.json"):
+def test_a_backup_is_named_as_json_lines_so_that_it_restores(db, tmp_path):
+    with pytest.raises(CommandError, match=r"Name the backup \*.jsonl"):
         call_command("backup", str(tmp_path / "registry.bak"))
     with pytest.raises(CommandError, match="No backup at"):
-        call_command("restore", str(tmp_path / "missing.json"))
+        call_command("restore", str(tmp_path / "missing.jsonl"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -155,3 +153,14 @@ def test_pg_dump_restores_into_a_new_database_with_every_row_as_it_was(
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE "{restored}" WITH (FORCE)')
+
+
+def test_a_backup_that_fails_leaves_no_file(gujarat, tmp_path, monkeypatch):
+    def rows_then_a_failure():
+        yield gujarat
+        raise DatabaseError("no such column: agreements_commitment.followed_up")
+
+    monkeypatch.setattr(backups, "rows", rows_then_a_failure)
+    with pytest.raises(CommandError, match="Cannot back up the database: no such column"):
+        call_command("backup", str(tmp_path / "registry.jsonl"))
+    assert list(tmp_path.iterdir()) == []
