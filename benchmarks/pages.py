@@ -153,6 +153,7 @@ def generate(mous=20_000, drafts_per_cent=3, seed=42):
         Sector,
         Source,
         State,
+        refresh_statistics,
     )
     from agreements.models.followups import period_end, refresh_derived
 
@@ -404,6 +405,7 @@ def generate(mous=20_000, drafts_per_cent=3, seed=42):
         NewsCheck.objects.bulk_create(checks, batch_size=5000)
         timings["follow-ups and checks"] = time.perf_counter() - phase_started
         phase_started = time.perf_counter()
+        refresh_statistics(Mou, FollowUp, NewsCheck, Commitment)
         refresh_derived(Mou.objects.all())
         timings["refresh_derived()"] = time.perf_counter() - phase_started
     return timings

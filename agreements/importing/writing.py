@@ -24,8 +24,10 @@ from ..models import (
     publication_time,
     record_versions,
     refresh_derived,
+    refresh_statistics,
     update_rows,
 )
+from ..models.bulk import STATISTICS_AFTER_ROWS
 from .cells import MAX_LENGTHS, key
 from .matching import MOU_FIELDS, chunked
 
@@ -106,6 +108,8 @@ def apply_plan(plan, *, user=None, via=ImportRecord.Via.COMMAND, progress=None):
             progress("written", 0, len(new) + len(updated))
         _create_mous(new, record, ids, progress)
         _update_mous(plan.current, updated, record, ids)
+        if len(new) + len(updated) >= STATISTICS_AFTER_ROWS:
+            refresh_statistics(Mou, Mou.states.through, MouParty, Commitment)
         finish_import(Mou.objects.filter(last_import=record), record, user)
     report.record = record
     return record

@@ -15,7 +15,7 @@ happened since), ``versions`` (public history), ``search`` (the search vocabular
 documents) and ``records``.
 """
 
-from .bulk import insert_rows, update_rows
+from .bulk import insert_rows, refresh_statistics, update_rows
 from .entities import (
     Beneficiary,
     Cluster,
@@ -87,6 +87,7 @@ __all__ = [
     "describe_changes",
     "mou_documents",
     "insert_rows",
+    "refresh_statistics",
     "require_status_source",
     "unique_slug",
     "update_rows",
