@@ -268,7 +268,8 @@ def test_untitled_uttar_pradesh_article_is_described_in_brackets_and_points_to_i
     assert source.title.startswith("[") and source.title.endswith("]")
     assert source.published_on is None
     assert source.url == ""
-    assert "articles/001_4738c933e08739e7.txt" in source.note
+    assert "articles/001_4738c933e08739e7.txt" in source.internal_note
+    assert "no title, publisher, author, URL or date" in source.public_note
     assert mou("up-khadi-board").sources.get() == source
 
 
@@ -358,7 +359,7 @@ def test_global_selling_description_is_not_put_in_amazons_mouth():
 
 def test_gujarat_source_note_says_why_the_signatory_is_amazon_india():
     item = mou("gj-2021-global-selling")
-    note = item.sources.get().note
+    note = item.sources.get().public_note
     assert "'India has signed'" in note
     assert "Amazon India has signed" in note
     marketplace = item.mouparty_set.get(role=MouParty.Role.MARKETPLACE)
@@ -486,11 +487,18 @@ def test_every_mou_commitment_figure_reaction_and_attendee_has_a_source():
         assert not model.objects.filter(source__isnull=True).exists()
 
 
-def test_every_source_is_cited_and_has_a_registry_copy():
+def test_every_source_is_cited_and_has_a_registry_copy_named_only_in_its_internal_note():
     assert Source.objects.count() == 5
     for source in Source.objects.all():
         assert source.mous.exists()
-        assert "Registry copy: articles/" in source.note
+        assert "Registry copy: articles/" in source.internal_note
+        assert "articles/" not in source.public_note
+
+
+def test_name_spellings_are_internal_notes():
+    source = mou("jk-2020-samarth").sources.get()
+    assert "Hashmat Ali Yaato (KAS)" in source.internal_note
+    assert "Yaato" not in source.public_note
 
 
 def test_every_mou_has_at_least_two_parties_and_one_state():

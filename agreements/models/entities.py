@@ -295,7 +295,18 @@ class Source(models.Model):
     author = models.CharField(max_length=150, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
     published_on = models.DateField(null=True, blank=True)
-    note = models.TextField(blank=True, help_text="Where the registry's copy is, what is missing.")
+    public_note = models.TextField(
+        "public note",
+        blank=True,
+        help_text="Shown with the source on public pages: what the source leaves unclear or "
+        "leaves out, and how the registry reads it.",
+    )
+    internal_note = models.TextField(
+        "internal note",
+        blank=True,
+        help_text="For editors only, never shown to the public: where the registry's copy "
+        "is, its state, spellings to watch for.",
+    )
 
     class Meta:
         ordering = ["-published_on", "title"]
