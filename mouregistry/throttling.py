@@ -16,6 +16,14 @@ from django_ratelimit.core import get_usage
 
 from .security import client_address
 
+PERIODS = {"s": "a second", "m": "a minute", "h": "an hour"}
+
+
+def describe_rate(rate):
+    """``"60/m"`` as "60 a minute", for the page that says it."""
+    count, _, period = rate.partition("/")
+    return f"{count} {PERIODS[period]}"
+
 
 def _address(group, request):
     return client_address(request) or "unknown"
@@ -40,7 +48,7 @@ def too_many(request, group):
     response = render(
         request,
         "429.html",
-        {"seconds": seconds, "rate": settings.PUBLIC_RATE_LIMIT},
+        {"seconds": seconds, "rate": describe_rate(settings.PUBLIC_RATE_LIMIT)},
         status=429,
     )
     response["Retry-After"] = str(seconds)

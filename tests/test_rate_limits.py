@@ -21,6 +21,7 @@ def test_an_address_past_the_limit_gets_429_with_retry_after(client, limit_of_th
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert b"Too many requests" in refused.content
+    assert b"up to 3 a minute" in refused.content
 
 
 def test_another_address_is_not_limited(client, limit_of_three):
