@@ -1,15 +1,15 @@
 """
 sitemap.xml: every public page, and only public ones.
 
-MoUs are the published ones; states, parties, programmes, clusters and sectors
-are what ``public()`` allows, the same rule as their pages, so the sitemap says
+MoUs are the published ones; states, parties, programmes, clusters, sectors and
+sources are what ``public()`` allows, the same rule as their pages, so the sitemap says
 nothing about drafts.
 """
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Cluster, Mou, Party, Programme, Sector, State
+from .models import Cluster, Mou, Party, Programme, Sector, Source, State
 
 
 class PageSitemap(Sitemap):
@@ -25,6 +25,7 @@ class PageSitemap(Sitemap):
             "agreements:programme_list",
             "agreements:sector_list",
             "agreements:cluster_list",
+            "agreements:source_list",
         ]
 
     def location(self, item):
@@ -43,13 +44,15 @@ class MouSitemap(Sitemap):
 
 
 class PublicSitemap(Sitemap):
-    """Every public state, party, programme, cluster or sector page of one kind."""
+    """Every public state, party, programme, cluster, sector or source page of one kind;
+    ``key`` is the field its address takes (a source's is its id)."""
 
-    def __init__(self, model):
+    def __init__(self, model, key="slug"):
         self.model = model
+        self.key = key
 
     def items(self):
-        return self.model.objects.public().only("slug").order_by("pk")
+        return self.model.objects.public().only(self.key).order_by("pk")
 
 
 sitemaps = {
@@ -60,4 +63,5 @@ sitemaps = {
     "programmes": PublicSitemap(Programme),
     "clusters": PublicSitemap(Cluster),
     "sectors": PublicSitemap(Sector),
+    "sources": PublicSitemap(Source, key="pk"),
 }

@@ -35,6 +35,8 @@ urlpatterns: list = [
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster_detail"),
     path("sectors/", views.sector_list, name="sector_list"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector_detail"),
+    path("sources/", views.source_list, name="source_list"),
+    path("sources/<int:pk>/", views.source_detail, name="source_detail"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

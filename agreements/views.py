@@ -31,6 +31,7 @@ from .models import (
     Reaction,
     ReportedFigure,
     Sector,
+    Source,
     State,
 )
 from .models.freshness import cached
@@ -117,6 +118,28 @@ def mou_detail(request, slug):
         "version": mou.versions.order_by("-number").only("mou", "number", "created_at").first(),
     }
     return render(request, "agreements/mou_detail.html", context)
+
+
+def source_list(request):
+    """Every source the visitor may see, newest first, each with how many public facts
+    it supports: a page of them in two queries (the count, and the rows with a subquery
+    per kind of fact)."""
+    sources = (
+        Source.objects.visible_to(request.user)
+        .with_fact_count()
+        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+    )
+    page, page_note = paginate(request, sources)
+    return render(request, "agreements/source_list.html", {"page": page, "page_note": page_note})
+
+
+def source_detail(request, pk):
+    """One source and every public fact it supports across the registry, each with its
+    quote, so a reader can check the registry against the article: a query per kind."""
+    source = get_object_or_404(Source.objects.visible_to(request.user), pk=pk)
+    return render(
+        request, "agreements/source_detail.html", {"source": source, "facts": source.facts()}
+    )
 
 
 def mou_history(request, slug):

@@ -4,6 +4,8 @@ hundreds here."""
 
 import pytest
 
+from agreements.models import Source
+
 pytestmark = pytest.mark.django_db
 
 # Measured counts for an anonymous visitor's first (uncached) request, the data version
@@ -37,7 +39,7 @@ BUDGETS = [
     ("/commitments/export.csv?programme=programme-1", 4),
     ("/commitments/export.json", 3),
     ("/commitments/feed.atom?kind=other", 2),
-    ("/sitemap.xml", 13),
+    ("/sitemap.xml", 15),
     ("/robots.txt", 1),
 ]
 
@@ -106,3 +108,19 @@ def test_history_pages_have_a_fixed_query_budget(
     with django_assert_max_num_queries(budget):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_source_pages_have_a_fixed_query_budget(
+    client, many_mous, rich_mou, django_assert_max_num_queries
+):
+    """Past the data version: the list, a COUNT and the page's rows (each with a subquery
+    per kind of fact); a source's page, the source, then a query per kind of fact (the
+    MoUs' with their list's prefetches), here for one behind 240 MoUs and commitments."""
+    with django_assert_max_num_queries(3):
+        assert client.get("/sources/").status_code == 200
+    bulk = many_mous[0].sources.get()
+    with django_assert_max_num_queries(15):
+        assert client.get(bulk.get_absolute_url()).status_code == 200
+    for source in Source.objects.exclude(pk=bulk.pk):  # the rich MoU's two articles
+        with django_assert_max_num_queries(15):
+            assert client.get(source.get_absolute_url()).status_code == 200

@@ -3,7 +3,8 @@ the sources that report them, with the one rule of what the public may see of th
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -283,6 +284,26 @@ class Cluster(SluggedModel):
         return reverse("agreements:cluster_detail", args=[self.slug])
 
 
+class SourceQuerySet(PublicQuerySet):
+    def with_fact_count(self):
+        """Annotate ``fact_count``: how many public facts each source supports (see
+        ``Source.facts``), one subquery per kind of fact, so no extra query."""
+        counts = [
+            Coalesce(
+                Subquery(
+                    facts.filter(**{field: OuterRef("pk")})
+                    .order_by()
+                    .values(field)
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+            for _kind, field, facts in Source.fact_querysets()
+        ]
+        return self.annotate(fact_count=sum(counts[1:], counts[0]))
+
+
 class Source(models.Model):
     """A published article that reports one or more MoUs."""
 
@@ -295,6 +316,19 @@ class Source(models.Model):
     author = models.CharField(max_length=150, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
     published_on = models.DateField(null=True, blank=True)
+    archive_url = models.URLField(
+        "archived copy",
+        max_length=500,
+        blank=True,
+        help_text="A copy kept by a web archive (https://web.archive.org/...), for when the "
+        "URL stops working.",
+    )
+    url_checked_on = models.DateField(
+        "URL last seen working",
+        null=True,
+        blank=True,
+        help_text="When an editor last opened the URL and found the article there.",
+    )
     public_note = models.TextField(
         "public note",
         blank=True,
@@ -308,12 +342,78 @@ class Source(models.Model):
         "is, its state, spellings to watch for.",
     )
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_on", "title"]
         indexes = [models.Index(fields=["url"])]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:source_detail", args=[self.pk])
+
+    @staticmethod
+    def fact_querysets():
+        """``(kind, field naming the source, public facts)`` for every kind of fact a
+        source can support: the one list behind a source's page and its count of facts.
+        Only what the public sees of each: published MoUs' facts, public programmes'
+        benefits. An MoU or a commitment whose later status a source reports counts
+        once more for it."""
+        model = apps.get_model
+        mous = model("agreements", "Mou").objects.published().order_by("title")
+        commitments = model("agreements", "Commitment").objects.public().select_related("mou")
+        on_mous = {"mou__in": mous.values("pk")}
+        return [
+            ("mous", "sources", mous.for_list()),
+            ("mou_statuses", "status_source", mous),
+            ("commitments", "source", commitments),
+            ("commitment_statuses", "status_source", commitments),
+            (
+                "figures",
+                "source",
+                model("agreements", "ReportedFigure")
+                .objects.public()
+                .select_related("mou", "party", "programme", "state", "sector", "source"),
+            ),
+            (
+                "reactions",
+                "source",
+                model("agreements", "Reaction")
+                .objects.filter(**on_mous)
+                .select_related("mou", "party", "source"),
+            ),
+            (
+                "attendees",
+                "source",
+                model("agreements", "Attendee")
+                .objects.filter(**on_mous)
+                .select_related("mou", "party"),
+            ),
+            (
+                "follow_ups",
+                "source",
+                model("agreements", "FollowUp")
+                .objects.filter(**on_mous)
+                .select_related("mou", "commitment"),
+            ),
+            (
+                "benefits",
+                "source",
+                model("agreements", "Benefit")
+                .objects.filter(programme__in=model("agreements", "Programme").objects.public())
+                .select_related("programme", "source"),
+            ),
+        ]
+
+    def facts(self):
+        """``{kind: [fact, ...]}`` of every public fact the source supports, for its
+        page: one query per kind, whatever their number."""
+        return {
+            kind: list(facts.filter(**{field: self}))
+            for kind, field, facts in Source.fact_querysets()
+        }
 
     @property
     def published_on_display(self):
