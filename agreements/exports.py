@@ -16,6 +16,9 @@ from django.utils import timezone
 from .importing import COLUMNS, escape_formula, format_signed_on, join_list
 from .models import Commitment, Source
 
+# The data's licence, said in every JSON download and on /about/; the code's is LICENSE.
+DATA_LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
 
 def export_queryset(queryset):
     """The MoUs with everything a row needs: one query per relation per chunk of MoUs."""
@@ -96,11 +99,12 @@ def iter_mous_csv(queryset):
 
 
 def stream_json(request, key, items, part):
-    """A JSON object saying what it is (the registry, when, for which query, which part of
-    how many: ``views.DownloadPart``) with the list ``key`` of ``items``, written an item
-    at a time so the list is never in memory."""
+    """A JSON object saying what it is (the registry, its licence, when, for which query,
+    which part of how many: ``views.DownloadPart``) with the list ``key`` of ``items``,
+    written an item at a time so the list is never in memory."""
     about = {
         "registry": settings.REGISTRY_NAME,
+        "licence": DATA_LICENCE,
         "generated_at": timezone.now(),
         "query": request.GET.urlencode(),
         **part.about(),

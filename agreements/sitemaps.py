@@ -26,6 +26,8 @@ class PageSitemap(Sitemap):
             "agreements:sector_list",
             "agreements:cluster_list",
             "agreements:source_list",
+            "agreements:about",
+            "agreements:data_dictionary",
         ]
 
     def location(self, item):

@@ -9,6 +9,9 @@ from ``published()``, and a party, programme, sector or cluster only drafts name
 has no page (staff who may view MoUs, Editors and Viewers, may preview both).
 """
 
+import datetime
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Lower
@@ -19,14 +22,18 @@ from django.utils.http import urlencode
 
 from mouregistry.throttling import too_many
 
-from . import exports
+from . import dictionary, exports
 from .filters import CommitmentFilter, MouFilter, filtered, refuse_bad_filters
+from .formats import format_partial_date
 from .models import (
     Cluster,
     Commitment,
+    CommitmentStatus,
     Mou,
+    MouStatus,
     MouVersion,
     Party,
+    Precision,
     Programme,
     Reaction,
     ReportedFigure,
@@ -34,6 +41,7 @@ from .models import (
     Source,
     State,
 )
+from .models.facts import STATUS_MEANINGS
 from .models.freshness import cached
 from .search import listing
 
@@ -140,6 +148,38 @@ def source_detail(request, pk):
     return render(
         request, "agreements/source_detail.html", {"source": source, "facts": source.facts()}
     )
+
+
+def about(request):
+    """What the registry is, how a record is made, what its words mean, the licence, how
+    to cite and to report an error, and the current counts. The statuses and date
+    precisions are listed from the models' choices, so a new one shows here; the counts
+    come from the home page's cached overview, plus one for the sources."""
+    overview = cached("home-overview", Mou.objects.published().overview)
+    example = datetime.date(2021, 2, 18)
+    context = {
+        "counts": {
+            **overview["counts"],
+            "commitments": overview["scorecard"]["total"],
+            "sources": Source.objects.public().count(),
+        },
+        "statuses": [
+            (heading, [(label, STATUS_MEANINGS[value]) for value, label in choices.choices])
+            for heading, choices in (("An MoU", MouStatus), ("A commitment", CommitmentStatus))
+        ],
+        "precisions": [
+            (label, format_partial_date(example, value)) for value, label in Precision.choices
+        ],
+        "licence": exports.DATA_LICENCE,
+        "contact": settings.REGISTRY_CONTACT_EMAIL,
+    }
+    return render(request, "agreements/about.html", context)
+
+
+def data_dictionary(request):
+    """Every column and key of the downloads, described from the models themselves."""
+    context = {"sections": dictionary.downloads(), "licence": exports.DATA_LICENCE}
+    return render(request, "agreements/data_dictionary.html", context)
 
 
 def mou_history(request, slug):

@@ -210,6 +210,10 @@ STORAGES = {
 # The registry's public name, used in page titles, citations and feeds.
 REGISTRY_NAME = env("REGISTRY_NAME", "MoU Registry")
 
+# Where readers write to the editors to report an error (/about/); unset, no address is
+# shown.
+REGISTRY_CONTACT_EMAIL = env("REGISTRY_CONTACT_EMAIL")
+
 # django-import-export lets every staff user import unless told otherwise: importing
 # needs "add" (Editors have it, Viewers do not); exporting needs "view", which both
 # groups have, as anyone may download the published MoUs from the public site.

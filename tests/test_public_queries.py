@@ -41,6 +41,8 @@ BUDGETS = [
     ("/commitments/feed.atom?kind=other", 2),
     ("/sitemap.xml", 15),
     ("/robots.txt", 1),
+    ("/about/", 12),  # the home page's overview (then cached) and the sources
+    ("/about/data/", 1),
 ]
 
 

@@ -40,6 +40,24 @@ class CommitmentStatus(models.TextChoices):
         return [cls.PLEDGED, cls.UNKNOWN]
 
 
+# What each status means, for readers (/about/, which lists the statuses from the
+# choices themselves): a status added without a meaning fails a test.
+STATUS_MEANINGS = {
+    MouStatus.ANNOUNCED: "A party said the MoU is coming; no source yet says it was signed.",
+    MouStatus.REPORTED: "A source reports a tie-up, but not that a memorandum was signed.",
+    MouStatus.SIGNED: "A source says the MoU was signed.",
+    MouStatus.ACTIVE: "A later source reports the MoU in force.",
+    MouStatus.EXPIRED: "A later source reports that its term has ended.",
+    MouStatus.TERMINATED: "A later source reports that it was ended.",
+    MouStatus.DORMANT: "A later source reports that nothing is happening under it.",
+    CommitmentStatus.PLEDGED: "The report of the signing says it was promised.",
+    CommitmentStatus.IN_PROGRESS: "A later source reports work on it under way.",
+    CommitmentStatus.FULFILLED: "A later source reports it done.",
+    CommitmentStatus.LAPSED: "A later source reports that it lapsed without being done.",
+    CommitmentStatus.UNKNOWN: "No source says how it stands.",
+}
+
+
 class SourcedModel(models.Model):
     """A fact taken from an article: it names the article and may quote it."""
 
