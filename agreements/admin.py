@@ -130,10 +130,31 @@ class ClusterAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(MouCountMixin, admin.ModelAdmin):
+    """The internal note has a part of its own, so no editor takes it for what the
+    source's public page shows."""
+
     list_display = ["title", "publisher", "published_on", "mou_count"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "author", "url"]
     date_hierarchy = "published_on"
+    fieldsets = [
+        (
+            "Shown on the public pages",
+            {
+                "fields": [
+                    "title",
+                    "publisher",
+                    "author",
+                    "published_on",
+                    "url",
+                    "url_checked_on",
+                    "archive_url",
+                    "public_note",
+                ]
+            },
+        ),
+        ("For editors only: never published", {"fields": ["internal_note"]}),
+    ]
 
 
 class PageAutocomplete(AutocompleteSelect):

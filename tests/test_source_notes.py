@@ -87,3 +87,14 @@ def test_no_internal_note_is_in_a_search_document_or_found_by_a_search(client):
     assert leaked(str(build_rows(ids))) == []
     response = client.get("/mous/?q=Shutterstock")
     assert response.context["page"].paginator.count == 0
+
+
+def test_editors_see_the_internal_note_apart_from_what_is_published(client, editor):
+    client.force_login(editor)
+    source = Source.objects.get(pk=5)
+    page = html.unescape(
+        client.get(f"/admin/agreements/source/{source.pk}/change/").content.decode()
+    )
+    shown, internal = page.split("For editors only: never published")
+    assert "Shown on the public pages" in shown and source.public_note in shown
+    assert source.internal_note in internal
