@@ -195,3 +195,14 @@ def test_the_status_filter_uses_the_current_status(client, gujarat_mou, article)
     follow_up(gujarat_mou, article, datetime.date(2023, 1, 1), mou_status=Mou.Status.EXPIRED)
     assert client.get("/mous/?status=expired").context["page"].paginator.count == 1
     assert client.get("/mous/?status=signed").context["page"].paginator.count == 0
+
+
+def test_a_follow_ups_source_page_lists_its_news_and_the_status_it_reports(client, rich_mou):
+    source = FollowUp.objects.filter(mou=rich_mou).first().source
+    page = client.get(source.get_absolute_url()).content.decode()
+    assert ">What happened since</h2>" in page
+    for month in (1, 6, 9):
+        assert f"News of month {month}" in page
+    assert ">Statuses it reports</h2>" in page
+    assert "Onboard MSME exporters to Global Selling: " in page  # its status, sourced here
+    assert "7.50 lakh" in page  # and the figure it reports
