@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("founding_articles")
 def text(client, url):
     response = client.get(url)
     assert response.status_code == 200
-    return html.unescape(response.content.decode())
+    return " ".join(html.unescape(response.content.decode()).split())  # as a reader sees it
 
 
 def test_every_page_links_to_about_and_the_data_dictionary_in_its_footer(client):

@@ -199,7 +199,7 @@ def test_the_status_filter_uses_the_current_status(client, gujarat_mou, article)
 
 def test_a_follow_ups_source_page_lists_its_news_and_the_status_it_reports(client, rich_mou):
     source = FollowUp.objects.filter(mou=rich_mou).first().source
-    page = client.get(source.get_absolute_url()).content.decode()
+    page = " ".join(client.get(source.get_absolute_url()).content.decode().split())
     assert ">What happened since</h2>" in page
     for month in (1, 6, 9):
         assert f"News of month {month}" in page

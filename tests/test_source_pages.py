@@ -17,7 +17,7 @@ MONEYCONTROL = "Amazon inks 4 MoUs with Himachal Pradesh govt"
 def text(client, url):
     response = client.get(url)
     assert response.status_code == 200
-    return html.unescape(response.content.decode())
+    return " ".join(html.unescape(response.content.decode()).split())  # as a reader sees it
 
 
 def source(title_start):
