@@ -68,7 +68,9 @@ class PublicPageCacheMiddleware:
             patch_vary_headers(response, ["Cookie"])
             return response
         version = DataVersion.current()
-        tag = f"{version.number}.{timezone.localdate():%Y%m%d}"
+        # The version's time too: a restored backup can bring back an older number.
+        changed = int(version.changed_at.timestamp() * 1000)
+        tag = f"{version.number}.{changed}.{timezone.localdate():%Y%m%d}"
         etag = f'"{tag}"'
         last_modified = http_date(version.changed_at.timestamp())
         not_modified = get_conditional_response(

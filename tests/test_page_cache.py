@@ -5,6 +5,8 @@ served to, staff."""
 import datetime
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agreements.models import DataVersion, Mou, refresh_derived
@@ -91,3 +93,25 @@ def test_unpublishing_from_the_admin_list_takes_the_page_off_at_once(client, edi
     )
     client.logout()
     assert client.get(url).status_code == 404
+
+
+def _version_updates(queries):
+    return [q for q in queries if q["sql"].startswith('UPDATE "agreements_dataversion"')]
+
+
+def test_a_transaction_of_many_changes_bumps_the_version_once(gujarat_mou):
+    DataVersion.current()  # as a request between two changes would
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        for n in range(5):
+            gujarat_mou.title = f"Retitled {n}"
+            gujarat_mou.save()
+    assert len(_version_updates(queries.captured_queries)) == 1
+
+
+def test_a_change_after_a_rolled_back_one_still_bumps_the_version(gujarat_mou):
+    before = DataVersion.current().number
+    with pytest.raises(RuntimeError), transaction.atomic():
+        gujarat_mou.save()
+        raise RuntimeError("the editor's save failed")
+    gujarat_mou.save()
+    assert DataVersion.current().number > before

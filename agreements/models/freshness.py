@@ -13,7 +13,7 @@ import hashlib
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -37,6 +37,7 @@ class DataVersion(models.Model):
     @classmethod
     def current(cls):
         """The row, or an unsaved version 0 before the first bump: one query."""
+        connection.data_version_reads = getattr(connection, "data_version_reads", 0) + 1
         return cls.objects.filter(pk=1).first() or cls(pk=1, number=0, changed_at=EPOCH)
 
 
@@ -58,14 +59,38 @@ def cached(name, compute, *key):
 def bump():
     """Change the data version, in the transaction of the change itself: readers see the
     new version exactly when they see the new data, and a rollback takes both back.
-    One UPDATE of one row, so an admin save with many inline rows costs a few of them."""
+
+    One UPDATE of one row per transaction: other connections see only the committed
+    version, so a transaction bumps again only after reading the version itself (a
+    test's request between two changes). A restore of 20,000 MoUs otherwise made
+    203,000 UPDATEs. Each bump leaves a marker among the transaction's commit callbacks
+    saying how many reads this connection had made; a rollback drops the marker with
+    the bump.
+    """
+    reads = getattr(connection, "data_version_reads", 0)
+    ours = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _Bumped) and callback.reads == reads and savepoints <= ours:
+            return
     updated = DataVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=Now())
     if not updated:
         DataVersion.objects.create(pk=1, number=1)
+    if connection.in_atomic_block:
+        transaction.on_commit(_Bumped(reads))
 
 
-def _changed(sender, raw=False, **kwargs):
-    if not raw:
+class _Bumped:
+    """The marker of a bump in a transaction (see ``bump``); does nothing on commit."""
+
+    def __init__(self, reads):
+        self.reads = reads
+
+    def __call__(self):
+        pass
+
+
+def _changed(sender, raw=False, action="post_", **kwargs):
+    if not raw and action.startswith("post_"):  # m2m_changed sends pre_ and post_
         bump()
 
 
