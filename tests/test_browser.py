@@ -354,6 +354,10 @@ ACCESSIBILITY_PAGES = [
     "/changes/",
     "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/history/",
     "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/v/1/",
+    "/sources/",
+    "/sources/1/",
+    "/about/",
+    "/about/data/",
     "/no-such-page/",
 ]
 
