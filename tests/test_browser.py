@@ -236,10 +236,13 @@ def test_a_source_reference_leads_to_the_articles_link(open_page):
     source = page.locator("#source-1")
     expect(source).to_be_in_viewport()
     screenshot(page, "c1-source-with-url")
-    # ...which links out to the article (not followed: there is no internet here).
-    link = source.get_by_role("link")
+    # ...which links out to the article (not followed: there is no internet here), and
+    # to the source's page in the registry.
+    link = source.get_by_role("link", name=re.compile("Amazon inks 4 MoUs"))
     expect(link).to_have_attribute("href", MONEYCONTROL_URL)
     expect(link).to_contain_text("Amazon inks 4 MoUs with Himachal Pradesh govt")
+    own_page = source.get_by_role("link", name="Everything the registry takes from it")
+    expect(own_page).to_have_attribute("href", re.compile(r"^/sources/\d+/$"))
 
     # An untitled article the registry has no URL for is named, not linked.
     page = open_page(
@@ -247,7 +250,9 @@ def test_a_source_reference_leads_to_the_articles_link(open_page):
     )
     source = page.locator("#source-1")
     expect(source).to_contain_text("[Untitled article:")
-    expect(source.locator("a")).to_have_count(0)
+    # Named, not linked out: its only link is to its page in the registry.
+    expect(source.get_by_role("link")).to_have_count(1)
+    expect(source.get_by_role("link")).to_have_text("Everything the registry takes from it")
     source.scroll_into_view_if_needed()
     screenshot(page, "c2-source-without-url")
 
