@@ -1,9 +1,10 @@
 """Benchmark of the public pages on a large synthetic registry.
 
 Builds (once) a registry of 20,000 published MoUs, some drafts, a few hundred parties,
-all 36 states, programmes, clusters, sectors, commitments, sources, three follow-ups per
-MoU and checks for news on some, in its own database (never db.sqlite3), then times each
-public page through ``django.test.Client`` and counts its queries. Targets: median under
+all 36 states, programmes, clusters, sectors, commitments, sources, three follow-ups and
+five versions per MoU and checks for news on some, in its own database (never
+db.sqlite3), then times each public page through ``django.test.Client`` and counts its
+queries. Targets: median under
 100 ms, 95th percentile under 250 ms.
 
     DJANGO_DEBUG=1 .venv/bin/python benchmarks/pages.py [--mous 20000] [--requests 50]
@@ -29,6 +30,8 @@ from benchdb import BenchDatabase
 
 DATABASE_NAME = "mouregistry_bench"
 FOLLOW_UPS_PER_MOU = 3
+# Versions of each published MoU: published, then four changes of its occasion.
+VERSIONS_PER_MOU = 5
 
 TARGET_MEDIAN_MS = 100
 TARGET_P95_MS = 250
@@ -131,10 +134,12 @@ COMMITMENT_NEWS = [
 
 def generate(mous=20_000, drafts_per_cent=3, seed=42):
     """Fill the (migrated, empty) database with ``mous`` published MoUs and some drafts,
-    three follow-ups for each and a check for news for some.
+    three follow-ups for each, a check for news for some, and five versions of each
+    published one (``record_versions`` after each of four edits).
 
     Everything goes in with ``bulk_create`` (the through tables too), in one transaction;
-    then one ``refresh_derived()`` computes the current statuses, last news and due dates.
+    then one ``refresh_derived()`` computes the current statuses, last news and due dates,
+    and ``record_versions()`` writes the versions.
     """
     from django.core.management import call_command
     from django.db import transaction
@@ -153,6 +158,7 @@ def generate(mous=20_000, drafts_per_cent=3, seed=42):
         Sector,
         Source,
         State,
+        record_versions,
         refresh_statistics,
     )
     from agreements.models.followups import period_end, refresh_derived
@@ -408,6 +414,13 @@ def generate(mous=20_000, drafts_per_cent=3, seed=42):
         refresh_statistics(Mou, FollowUp, NewsCheck, Commitment)
         refresh_derived(Mou.objects.all())
         timings["refresh_derived()"] = time.perf_counter() - phase_started
+        phase_started = time.perf_counter()
+        published = Mou.objects.published()
+        for n in range(VERSIONS_PER_MOU):
+            if n:
+                published.update(occasion=f"Benchmark edit {n}")
+            record_versions(published, "First published" if n == 0 else f"Edit {n}")
+        timings["versions"] = time.perf_counter() - phase_started
     return timings
 
 
@@ -424,7 +437,7 @@ def reusable(mous):
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from agreements.models import FollowUp, Mou
+    from agreements.models import FollowUp, Mou, MouVersion
 
     try:
         executor = MigrationExecutor(connection)
@@ -435,6 +448,7 @@ def reusable(mous):
         return (
             Mou.objects.published().count() == mous
             and FollowUp.objects.count() == FOLLOW_UPS_PER_MOU * Mou.objects.count()
+            and MouVersion.objects.count() == VERSIONS_PER_MOU * mous
         )
     except DatabaseError:  # an old or half-built database
         return False
@@ -496,6 +510,10 @@ def pages():
             "/commitments/export.csv?state=uttar-pradesh&status=in_progress"
         ],
         "commitments feed": ["/commitments/feed.atom"],
+        "MoU history": [f"/mous/{slug}/history/" for slug in slugs[:5]],
+        "MoU version 3": [f"/mous/{slug}/v/3/" for slug in slugs[:5]],
+        "recent changes": ["/changes/", "/changes/?page=50"],
+        "changes feed": ["/changes/feed.atom"],
     }
 
 
