@@ -69,7 +69,7 @@ def home(request):
     data changes (``freshness.cached``).
     """
     mous = Mou.objects.published()
-    overview = cached("home-overview", mous.overview)
+    overview = cached(request, "home-overview", mous.overview)
     list_url = reverse("agreements:mou_list")
     per_year = [
         {**row, "url": f"{list_url}?year_from={row['year']}&year_to={row['year']}"}
@@ -110,7 +110,7 @@ def commitment_list(request):
     """Every promise of a published MoU, with how the filtered ones stand now."""
     filterset = filtered(request, CommitmentFilter)
     query = filterset.query_without("page", "sort")
-    scorecard = cached("commitment-scorecard", filterset.qs.scorecard, query)
+    scorecard = cached(request, "commitment-scorecard", filterset.qs.scorecard, query)
     return filtered_list(request, CommitmentFilter, "commitment", scorecard=scorecard)
 
 
@@ -155,7 +155,7 @@ def about(request):
     to cite and to report an error, and the current counts. The statuses and date
     precisions are listed from the models' choices, so a new one shows here; the counts
     come from the home page's cached overview, plus one for the sources."""
-    overview = cached("home-overview", Mou.objects.published().overview)
+    overview = cached(request, "home-overview", Mou.objects.published().overview)
     example = datetime.date(2021, 2, 18)
     context = {
         "counts": {
@@ -356,7 +356,8 @@ class EntityPage:
             context["figures"] = ReportedFigure.objects.about(obj)
         if commitments := CommitmentFilter.base_filters.get(self.filter_name):
             promises = Commitment.objects.public().filter(**{commitments.field_name: obj})
-            context["scorecard"] = cached("scorecard", promises.scorecard, self.model, obj.pk)
+            scorecard = promises.scorecard
+            context["scorecard"] = cached(request, "scorecard", scorecard, self.model, obj.pk)
         return render(request, self.template, context)
 
 

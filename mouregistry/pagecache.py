@@ -67,7 +67,8 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             patch_vary_headers(response, ["Cookie"])
             return response
-        version = DataVersion.current()
+        # Kept for the page's cached aggregates (agreements.models.freshness.cached).
+        request.data_version = version = DataVersion.current()
         # The version's time too: a restored backup can bring back an older number.
         changed = int(version.changed_at.timestamp() * 1000)
         tag = f"{version.number}.{changed}.{timezone.localdate():%Y%m%d}"

@@ -46,14 +46,15 @@ class DataVersion(models.Model):
 CACHED_SECONDS = 600
 
 
-def cached(name, compute, *key):
-    """``compute()``, cached under the data version (one query to read it) and ``key``:
-    for aggregates over the whole registry (the home page's overview, scorecards), which
-    change only when the data does."""
+def cached(request, name, compute, *key):
+    """``compute()``, cached under the data version and ``key``: for aggregates over the
+    whole registry (the home page's overview, scorecards), which change only when the
+    data does. The version is the one the page cache read for ``request``
+    (``request.data_version``), else read here (one query)."""
     parts = ":".join(str(part) for part in key)
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
-    version = DataVersion.current().number
-    return cache.get_or_set(f"{name}:{version}:{digest}", compute, CACHED_SECONDS)
+    version = getattr(request, "data_version", None) or DataVersion.current()
+    return cache.get_or_set(f"{name}:{version.number}:{digest}", compute, CACHED_SECONDS)
 
 
 def bump():
