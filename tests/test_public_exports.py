@@ -236,7 +236,7 @@ def test_a_big_download_comes_in_linked_parts_that_together_hold_every_row(
     assert "part-3-of-3" in response["Content-Disposition"]
 
 
-@pytest.mark.parametrize("part", ["0", "4", "abc", "1" * 30])
+@pytest.mark.parametrize("part", ["0", "4", "abc", "1" * 30, "9" * 5000, "\u0661", "-1"])
 def test_a_part_that_does_not_exist_is_a_400_saying_so(client, many_mous, monkeypatch, part):
     monkeypatch.setattr(views, "DOWNLOAD_ROWS", 100)
     response = client.get(f"/mous/export.csv?part={part}")
