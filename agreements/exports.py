@@ -121,13 +121,12 @@ def stream_json(request, key, items, part):
 
 def iter_mous_json(request, queryset, part):
     """The MoUs as JSON, published fields only (no import bookkeeping), a chunk at a time."""
-    mous = queryset.for_list().prefetch_related("clusters", "sources")
-    items = (mou_as_json(request, mou) for mou in mous.in_chunks())
+    items = (mou_as_json(request, mou) for mou in queryset.for_json().in_chunks())
     return stream_json(request, "mous", items, part)
 
 
 def mou_as_json(request, mou):
-    """One MoU for the JSON download; expects ``for_list()`` plus clusters and sources."""
+    """One MoU for the JSON download and the API; expects ``for_json()``."""
     return {
         "reference": mou.reference,
         "slug": mou.slug,
@@ -151,16 +150,84 @@ def mou_as_json(request, mou):
         "programmes": [programme.name for programme in mou.programmes.all()],
         "sectors": [sector.name for sector in mou.sectors.all()],
         "clusters": [str(cluster) for cluster in mou.clusters.all()],
-        "sources": [
-            {
-                "title": source.title,
-                "publisher": source.publisher,
-                "url": source.url,
-                "published_on": source.published_on,
-            }
-            for source in mou.sources.all()
-        ],
+        "sources": [source_as_json(source) for source in mou.sources.all()],
         "updated_at": mou.updated_at,
+    }
+
+
+def source_as_json(source):
+    """A source as every JSON names it: never its internal note, which is for editors."""
+    return {
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url,
+        "published_on": source.published_on,
+    }
+
+
+def sourced_as_json(fact):
+    """What every fact says of where it comes from: its quote and its source (selected
+    with it)."""
+    return {"quote": fact.quote, "source": source_as_json(fact.source)}
+
+
+def _name(party_or_other):
+    return party_or_other.name if party_or_other else ""
+
+
+def follow_up_as_json(follow_up):
+    """A follow-up: what happened since the signing, when, and what status it reports."""
+    return {
+        "dated_on": follow_up.dated_on,
+        "dated_on_precision": follow_up.dated_on_precision,
+        "dated_on_display": follow_up.dated_on_display,
+        "summary": follow_up.summary,
+        "mou_status": follow_up.mou_status,
+        "commitment_status": follow_up.commitment_status,
+        "progress_value": follow_up.progress_value,
+        **sourced_as_json(follow_up),
+    }
+
+
+def figure_as_json(figure):
+    """A reported figure, with what it is about by name; expects its subjects selected."""
+    return {
+        "description": figure.description,
+        "qualifier": figure.qualifier,
+        "value": figure.value,
+        "unit": figure.unit,
+        "value_as_written": figure.value_as_written,
+        "display_value": figure.display_value,
+        "as_of": figure.as_of,
+        "as_of_precision": figure.as_of_precision,
+        "party": _name(figure.party),
+        "programme": _name(figure.programme),
+        "state": _name(figure.state),
+        "sector": _name(figure.sector),
+        **sourced_as_json(figure),
+    }
+
+
+def reaction_as_json(reaction):
+    """A reaction; reported speech (``speech``) is the source's words, not the speaker's."""
+    return {
+        "party": _name(reaction.party),
+        "speaker": reaction.speaker,
+        "speaker_title": reaction.speaker_title,
+        "stance": reaction.stance,
+        "speech": reaction.speech,
+        "summary": reaction.summary,
+        "announced_actions": reaction.actions,
+        **sourced_as_json(reaction),
+    }
+
+
+def attendee_as_json(attendee):
+    return {
+        "name": attendee.name,
+        "title": attendee.title,
+        "party": _name(attendee.party),
+        **sourced_as_json(attendee),
     }
 
 

@@ -75,6 +75,11 @@ class MouQuerySet(models.QuerySet):
         prefetched relation (states, parties, programmes, sectors)."""
         return self.with_party_links().prefetch_related("states", "programmes", "sectors")
 
+    def for_json(self):
+        """What an MoU's JSON (``exports.mou_as_json``: the JSON download and the API's
+        list) reads: ``for_list()`` plus its clusters and sources, one query each."""
+        return self.for_list().prefetch_related("clusters", "sources")
+
     def in_chunks(self):
         """Iterate ``CHUNK_SIZE`` MoUs at a time, prefetching per chunk, for downloads
         of any size: one query for the MoUs (read in chunks, never all held at once), then
@@ -474,8 +479,10 @@ class Mou(SluggedModel):
     @cached_property
     def commitments_with_history(self):
         """The commitments, each with ``history``: its follow-ups, oldest first (each
-        follow-up's ``commitment`` set, so its progress reads without a query). Needs
-        ``for_detail()``; no query."""
+        follow-up's ``commitment`` set, so its progress reads without a query), and the
+        count and latest date of them that ``CommitmentQuerySet.for_export()`` annotates,
+        so ``exports.commitment_as_json`` reads them too. Needs ``for_detail()``; no
+        query."""
         for commitment in self.commitment_list:
             commitment.history = []
         by_id = {commitment.pk: commitment for commitment in self.commitment_list}
@@ -483,6 +490,11 @@ class Mou(SluggedModel):
             if follow_up.commitment_id in by_id:
                 follow_up.commitment = by_id[follow_up.commitment_id]
                 follow_up.commitment.history.append(follow_up)
+        for commitment in self.commitment_list:
+            commitment.follow_up_count = len(commitment.history)
+            commitment.last_follow_up_on = max(
+                (follow_up.dated_on for follow_up in commitment.history), default=None
+            )
         return self.commitment_list
 
     @property
