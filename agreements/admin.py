@@ -31,6 +31,7 @@ from .models import (
     Benefit,
     Cluster,
     Commitment,
+    Correction,
     FollowUp,
     ImportRecord,
     Mou,
@@ -884,3 +885,83 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Readers' reports, newest first, for Editors to review: accept (then edit the MoU,
+    whose required change note and "correction" flag make the public version) or reject.
+    What the reader sent is read-only; only Editors see the reader's email."""
+
+    list_display = ["received_at", "status", "mou", "message_start", "has_source", "reviewed_by"]
+    list_filter = ["status"]
+    list_select_related = ["mou", "reviewed_by"]
+    search_fields = ["message", "mou__title", "mou__reference"]
+    date_hierarchy = "received_at"
+    fields = [
+        "mou_link",
+        "received_at",
+        "message",
+        "source_url",
+        "email",
+        "status",
+        "editor_note",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    readonly_fields = [
+        "mou_link",
+        "received_at",
+        "message",
+        "source_url",
+        "email",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    actions = ["accept", "reject"]
+
+    def has_add_permission(self, request):
+        return False  # reports come from readers (views.report_error)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return [name for name in fields if name != "email"]
+
+    @admin.display(description="MoU")
+    def mou_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">public page</a>)',
+            reverse("admin:agreements_mou_change", args=[obj.mou_id]),
+            obj.mou,
+            obj.mou.get_absolute_url(),
+        )
+
+    @admin.display(description="Report")
+    def message_start(self, obj):
+        return Truncator(obj.message).chars(80)
+
+    @admin.display(description="Source given", boolean=True)
+    def has_source(self, obj):
+        return bool(obj.source_url)
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            for name, value in Correction.reviewed(request.user, obj.status).items():
+                setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Mark selected reports accepted", permissions=["change"])
+    def accept(self, request, queryset):
+        self.review_all(request, queryset, Correction.Status.ACCEPTED)
+
+    @admin.action(description="Mark selected reports rejected", permissions=["change"])
+    def reject(self, request, queryset):
+        self.review_all(request, queryset, Correction.Status.REJECTED)
+
+    def review_all(self, request, queryset, status):
+        count = queryset.update(status=status, reviewed_by=request.user, reviewed_at=timezone.now())
+        self.message_user(
+            request, f"{count} report{pluralize(count)} marked {status}.", messages.SUCCESS
+        )

@@ -1,5 +1,6 @@
 """The admin's forms: the imports' upload forms (size limit, file checks), and one input
-for a date known to the day, the month or the year.
+for a date known to the day, the month or the year; and the public's one form, a
+reader's report of an error (``CorrectionForm``).
 
 The imports' admin hooks are in ``agreements.admin_import``; the reading, validation
 and writing in ``agreements.importing``.
@@ -7,6 +8,7 @@ and writing in ``agreements.importing``.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from import_export.forms import ImportForm
 
 from .importing import (
@@ -19,7 +21,8 @@ from .importing import (
 )
 from .importing.cells import format_signed_on, parse_signed_on
 from .importing.reading import megabytes
-from .models import Precision
+from .models import Correction, Precision
+from .models.corrections import REPORT_CHARS
 
 
 class MouImportForm(ImportForm):
@@ -187,3 +190,47 @@ class ReportedFigureAdminForm(PartialDatesForm):
 
     class Meta:
         widgets = {"description": FULL_WIDTH}
+
+
+class CorrectionForm(forms.ModelForm):
+    """A reader's report on one MoU. Stored as plain text (tags removed), within the
+    model's lengths, for Editors to review. ``website`` is a honeypot: hidden from people
+    by the stylesheet and from screen readers, filled in by bots that fill in every
+    field; a report with it is thanked for and dropped (``is_bot``)."""
+
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Correction
+        fields = ["message", "source_url", "email"]
+        labels = {
+            "message": "What is wrong or missing?",
+            "source_url": "A source that says so (link, optional)",
+            "email": "Your email (optional)",
+        }
+        help_texts = {
+            "message": f"Plain text, at most {REPORT_CHARS:,} characters. Name the fact and "
+            "what the source says instead.",
+            "source_url": "A published article, notice or document; the registry records "
+            "only what a source reports.",
+            "email": "Only if an editor may write to you about this report. It is never "
+            "published or shared.",
+        }
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 6, "maxlength": REPORT_CHARS}),
+            "source_url": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def clean_message(self):
+        text = strip_tags(self.cleaned_data["message"]).strip()
+        if not text:
+            raise ValidationError("Please say what is wrong or missing, in words.")
+        return text
+
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))

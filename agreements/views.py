@@ -16,15 +16,17 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
 
 from mouregistry.throttling import too_many
 
 from . import dictionary, exports
 from .filters import CommitmentFilter, MouFilter, filtered, refuse_bad_filters
 from .formats import format_partial_date
+from .forms import CorrectionForm
 from .models import (
     Cluster,
     Commitment,
@@ -126,6 +128,33 @@ def mou_detail(request, slug):
         "version": mou.versions.order_by("-number").only("mou", "number", "created_at").first(),
     }
     return render(request, "agreements/mou_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_error(request, slug):
+    """A reader's report of an error or a missing fact in a published MoU, kept for
+    Editors (never shown). Every POST from an anonymous address counts against
+    ``CORRECTIONS_RATE_LIMIT``; a honeypot's report is thanked for like any other and
+    dropped, so neither a bot nor a person learns anything from the answer."""
+    mou = _reported_mou(slug)
+    form = CorrectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if limited := too_many(request, "correction", settings.CORRECTIONS_RATE_LIMIT):
+            return limited
+        if form.is_valid():
+            if not form.is_bot():
+                form.instance.mou = mou
+                form.save()
+            return redirect("agreements:mou_report_sent", slug=mou.slug)
+    return render(request, "agreements/report_error.html", {"mou": mou, "form": form})
+
+
+def report_sent(request, slug):
+    return render(request, "agreements/report_sent.html", {"mou": _reported_mou(slug)})
+
+
+def _reported_mou(slug):
+    return get_object_or_404(Mou.objects.published().only("pk", "slug", "title"), slug=slug)
 
 
 def source_list(request):

@@ -169,6 +169,8 @@ CACHES = {"default": env_cache("CACHE_URL")}
 # Searches and downloads an anonymous address may make (mouregistry.throttling); more
 # get 429 with Retry-After. Pages served from the page cache cost nothing and count not.
 PUBLIC_RATE_LIMIT = env_rate("DJANGO_PUBLIC_RATE_LIMIT", "60/m")
+# Reports of errors an anonymous address may send (agreements.views.report_error).
+CORRECTIONS_RATE_LIMIT = env_rate("DJANGO_CORRECTIONS_RATE_LIMIT", "5/h")
 # Should the cache be unreachable, serve rather than refuse every search and download.
 RATELIMIT_FAIL_OPEN = True
 

@@ -17,6 +17,8 @@ from django_ratelimit.core import get_usage
 from .security import client_address
 
 PERIODS = {"s": "a second", "m": "a minute", "h": "an hour"}
+# What a group counts, for the 429 page.
+COUNTED = {"search": "searches", "download": "downloads", "correction": "reports of errors"}
 
 
 def describe_rate(rate):
@@ -29,26 +31,25 @@ def _address(group, request):
     return client_address(request) or "unknown"
 
 
-def too_many(request, group):
-    """The 429 page for ``request`` if its address is over ``PUBLIC_RATE_LIMIT`` for
-    ``group`` ("search", "download"), counting this request; None otherwise. Staff are
-    not limited."""
+def too_many(request, group, rate=None):
+    """The 429 page for ``request`` if its address is over ``rate`` (by default
+    ``PUBLIC_RATE_LIMIT``) for ``group`` ("search", "download", "correction"), counting
+    this request; None otherwise. Staff are not limited."""
     if request.user.is_authenticated:
         return None
-    usage = get_usage(
-        request,
-        group=group,
-        key=_address,
-        rate=settings.PUBLIC_RATE_LIMIT,
-        increment=True,
-    )
+    rate = rate or settings.PUBLIC_RATE_LIMIT
+    usage = get_usage(request, group=group, key=_address, rate=rate, increment=True)
     if usage is None or not usage["should_limit"]:
         return None
     seconds = max(1, int(usage["time_left"]))
     response = render(
         request,
         "429.html",
-        {"seconds": seconds, "rate": describe_rate(settings.PUBLIC_RATE_LIMIT)},
+        {
+            "seconds": seconds,
+            "rate": describe_rate(rate),
+            "counted": COUNTED.get(group, "requests"),
+        },
         status=429,
     )
     response["Retry-After"] = str(seconds)

@@ -146,6 +146,7 @@ def ensure_staff_groups():
         ("0008_group_permissions_for_follow_ups", "grant"),
         ("0014_group_permissions_for_search_terms", "grant"),
         ("0015_editors_see_failed_logins", "grant"),
+        ("0023_reader_corrections", "grant"),
     ]:
         getattr(import_module(f"agreements.migrations.{module}"), function)(apps, None)
 

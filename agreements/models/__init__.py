@@ -11,11 +11,12 @@ what was not.
 
 The models live in modules by what they hold: ``entities`` (what MoUs name),
 ``mous``, ``facts`` (what the sources report about an MoU), ``followups`` (what
-happened since), ``versions`` (public history), ``search`` (the search vocabulary and
-documents) and ``records``.
+happened since), ``versions`` (public history), ``corrections`` (readers' reports),
+``search`` (the search vocabulary and documents) and ``records``.
 """
 
 from .bulk import insert_rows, refresh_statistics, update_rows
+from .corrections import Correction
 from .entities import (
     Beneficiary,
     Cluster,
@@ -57,6 +58,7 @@ __all__ = [
     "Benefit",
     "Cluster",
     "Commitment",
+    "Correction",
     "CommitmentStatus",
     "FollowUp",
     "ImportRecord",

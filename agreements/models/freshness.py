@@ -97,9 +97,10 @@ def _changed(sender, raw=False, action="post_", **kwargs):
 
 def connect():
     """Bump on every write of the registry's own models and their many-to-many links
-    (a fixture load included, once its transaction commits)."""
+    (a fixture load included, once its transaction commits), except those that no public
+    page shows (``changes_public_pages = False``)."""
     for model in apps.get_app_config("agreements").get_models():
-        if model is DataVersion:
+        if model is DataVersion or not getattr(model, "changes_public_pages", True):
             continue
         label = model._meta.label
         post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{label}")
