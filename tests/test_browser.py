@@ -359,6 +359,7 @@ ACCESSIBILITY_PAGES = [
     "/changes/",
     "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/history/",
     "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/v/1/",
+    "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/report/",
     "/sources/",
     "/sources/1/",
     "/about/",
@@ -380,6 +381,31 @@ def test_pages_pass_the_axe_accessibility_checks(open_page, path, viewport):
         for rule in results.response["violations"]
     ]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_reader_reports_an_error_from_an_mous_page(open_page, viewport):
+    from agreements.models import Correction
+
+    size = "phone" if viewport is PHONE else "desktop"
+    page = open_page(
+        "/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/", viewport=viewport
+    )
+    page.get_by_role("link", name="Report an error or a missing fact").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report an error or a missing fact")
+    expect(page.get_by_label("Leave this empty")).to_be_hidden()
+    page.get_by_label("A source that says so (link, optional)").fill("not a link")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("alert").first).to_contain_text("This field is required")
+    screenshot(page, f"f1-report-errors-{size}")
+    scroll_width, width, wide = overflow(page)
+    assert scroll_width <= width, f"the report form scrolls sideways; too wide: {wide}"
+    page.get_by_label("What is wrong or missing?").fill("The signing was in Srinagar.")
+    page.get_by_label("A source that says so (link, optional)").fill("https://example.org/a")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    screenshot(page, f"f2-report-sent-{size}")
+    assert Correction.objects.get().message == "The signing was in Srinagar."
 
 
 def test_a_journalist_follows_a_citation_to_the_version_it_cites(open_page):
