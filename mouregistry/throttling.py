@@ -31,6 +31,16 @@ def _address(group, request):
     return client_address(request) or "unknown"
 
 
+def over_the_limit(request, group, rate):
+    """The seconds until ``request``'s address may be served again, when it is over
+    ``rate`` for ``group``, counting this request; None when it is not. The one count
+    behind the pages' 429 (``too_many``) and the API's."""
+    usage = get_usage(request, group=group, key=_address, rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, int(usage["time_left"]))
+
+
 def too_many(request, group, rate=None):
     """The 429 page for ``request`` if its address is over ``rate`` (by default
     ``PUBLIC_RATE_LIMIT``) for ``group`` ("search", "download", "correction"), counting
@@ -38,10 +48,9 @@ def too_many(request, group, rate=None):
     if request.user.is_authenticated:
         return None
     rate = rate or settings.PUBLIC_RATE_LIMIT
-    usage = get_usage(request, group=group, key=_address, rate=rate, increment=True)
-    if usage is None or not usage["should_limit"]:
+    seconds = over_the_limit(request, group, rate)
+    if seconds is None:
         return None
-    seconds = max(1, int(usage["time_left"]))
     response = render(
         request,
         "429.html",
