@@ -6,6 +6,7 @@ The admin's export button (``agreements.resources``) writes the same MoU rows.
 """
 
 import csv
+import datetime
 import itertools
 
 from django.conf import settings
@@ -281,7 +282,7 @@ def iter_commitments_csv(request, queryset):
     """The commitments as CSV, formula-escaped, one query per chunk."""
     rows = (commitment_as_json(request, c) for c in queryset.for_export().iterator(2000))
     header = [COMMITMENT_COLUMNS]
-    cells = ([escape_formula(_cell(row[name])) for name in COMMITMENT_COLUMNS] for row in rows)
+    cells = ([escape_formula(cell(row[name])) for name in COMMITMENT_COLUMNS] for row in rows)
     return stream_csv(itertools.chain(header, cells))
 
 
@@ -290,10 +291,13 @@ def iter_commitments_json(request, queryset, part):
     return stream_json(request, "commitments", items, part)
 
 
-def _cell(value):
-    """A JSON value as a CSV cell: empty for none, yes/no for a flag, text otherwise."""
+def cell(value):
+    """A JSON value as a CSV cell: empty for none, yes/no for a flag, ISO 8601 for a date
+    or a time, text otherwise."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, datetime.date):  # datetimes too
+        return value.isoformat()
     return str(value)
