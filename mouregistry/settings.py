@@ -109,6 +109,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "import_export",
     "axes",
     "csp",
@@ -117,6 +120,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache, so that a cached API answer gets its CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a cached public page skips everything below.
     "mouregistry.pagecache.PublicPageCacheMiddleware",
@@ -171,6 +176,9 @@ CACHES = {"default": env_cache("CACHE_URL")}
 PUBLIC_RATE_LIMIT = env_rate("DJANGO_PUBLIC_RATE_LIMIT", "60/m")
 # Reports of errors an anonymous address may send (agreements.views.report_error).
 CORRECTIONS_RATE_LIMIT = env_rate("DJANGO_CORRECTIONS_RATE_LIMIT", "5/h")
+# Requests to the API (/api/) an anonymous address may make; more get 429 with
+# Retry-After. Answers from the page cache cost nothing and count not.
+API_RATE_LIMIT = env_rate("DJANGO_API_RATE_LIMIT", "60/m")
 # Should the cache be unreachable, serve rather than refuse every search and download.
 RATELIMIT_FAIL_OPEN = True
 
@@ -250,6 +258,47 @@ STAFF_REQUEST_MAX_BODY_BYTES = 5 * 1024 * 1024 // 2
 # Security: strict in production, overridable where a proxy terminates TLS.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The read-only API (agreements.api): public data as JSON to anyone, no session, no
+# browsable pages (the reference page, /api/v1/, is the site's own), documented by
+# drf-spectacular from the views and the list filters' FilterSets.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["agreements.api.conventions.RegistryJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["agreements.api.conventions.AddressRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "agreements.api.conventions.RegistryPagination",
+    "DEFAULT_SCHEMA_CLASS": "agreements.api.schema.RegistrySchema",
+    "EXCEPTION_HANDLER": "agreements.api.conventions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{REGISTRY_NAME} API",
+    "DESCRIPTION": "The registry's published MoUs, commitments, parties, states, "
+    "programmes, sectors, clusters and sources, read-only, as JSON.",
+    "VERSION": "1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "agreements.api.schema.with_licence",
+    ],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name per set of choices, where several fields share it.
+    "ENUM_NAME_OVERRIDES": {
+        "MouStatus": "agreements.models.MouStatus",
+        "CommitmentStatus": "agreements.models.CommitmentStatus",
+        "Precision": "agreements.models.Precision",
+        "CommitmentKind": "agreements.models.Commitment.Kind",
+        "PartyKind": "agreements.models.Party.Kind",
+        "StateKind": "agreements.models.State.Kind",
+    },
+}
+# Browser-based tools on any site may read the API, and only the API.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["Link", "Retry-After"]
+
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -10,5 +10,6 @@ admin.site.index_title = "Curate the registry"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("agreements.api.urls")),
     path("", include("agreements.urls")),
 ]
