@@ -120,12 +120,6 @@ def stream_json(request, key, items, part):
     yield "\n ]\n}\n"
 
 
-def iter_mous_json(request, queryset, part):
-    """The MoUs as JSON, published fields only (no import bookkeeping), a chunk at a time."""
-    items = (mou_as_json(request, mou) for mou in queryset.for_json().in_chunks())
-    return stream_json(request, "mous", items, part)
-
-
 def mou_as_json(request, mou):
     """One MoU for the JSON download and the API; expects ``for_json()``."""
     return {

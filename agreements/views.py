@@ -15,15 +15,16 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Lower
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from mouregistry.throttling import too_many
 
-from . import dictionary, exports
+from . import dataset, dictionary, exports
 from .filters import CommitmentFilter, MouFilter, filtered, refuse_bad_filters
 from .formats import format_partial_date
 from .forms import CorrectionForm
@@ -31,6 +32,7 @@ from .models import (
     Cluster,
     Commitment,
     CommitmentStatus,
+    DataVersion,
     Mou,
     MouStatus,
     MouVersion,
@@ -105,7 +107,13 @@ def filtered_list(request, filterset_class, name, *, around_page=None, **context
 def mou_list(request):
     """The MoU list; searched, ranked best match first with why each row matched, and,
     searched or filtered, facets and ways to widen an empty result (``search.listing``)."""
-    return filtered_list(request, MouFilter, "mou", around_page=listing.list_context)
+    return filtered_list(
+        request,
+        MouFilter,
+        "mou",
+        around_page=listing.list_context,
+        fact_tables=list(dataset.MOU_FACTS),
+    )
 
 
 def commitment_list(request):
@@ -207,8 +215,42 @@ def about(request):
 
 def data_dictionary(request):
     """Every column and key of the downloads, described from the models themselves."""
-    context = {"sections": dictionary.downloads(), "licence": exports.DATA_LICENCE}
+    context = {
+        "sections": dictionary.downloads(),
+        "tables": dataset.TABLES,
+        "licence": exports.DATA_LICENCE,
+    }
     return render(request, "agreements/data_dictionary.html", context)
+
+
+def _data_version(request):
+    """The data version the page cache read for ``request``, else read now (one query)."""
+    return getattr(request, "data_version", None) or DataVersion.current()
+
+
+@never_cache  # it says whether the files are built, which changes without the data
+def dataset_page(request):
+    """The whole dataset: its files (size, when built, for which data version), its
+    tables and its licence. One query, the data version, and a look at the files."""
+    version = _data_version(request)
+    context = {
+        "version": version,
+        "files": dataset.built(version.number),
+        "tables": dataset.TABLES,
+        "licence": exports.DATA_LICENCE,
+    }
+    return render(request, "agreements/dataset.html", context)
+
+
+def dataset_file(request, kind):
+    """The current data version's ZIP or JSON (``kind``), built first if missing, then
+    served from its file; rate limited like every download."""
+    if limited := too_many(request, "download"):
+        return limited
+    files = dataset.current(_data_version(request))
+    return FileResponse(
+        files.path(kind).open("rb"), as_attachment=True, content_type=dataset.KINDS[kind]
+    )
 
 
 def mou_history(request, slug):
@@ -542,11 +584,11 @@ def download(request, filterset_class, write, file_name):
     number = request.GET.get("part", "1")
     # Length first: int() refuses (ValueError) numbers of over 4,300 digits.
     if not (number.isascii() and number.isdigit() and len(number) <= 6 and int(number) > 0):
-        return _bad_part(f"part: {number[:20]!r} is not a part number (1, 2, ...).")
+        return _refused(f"part: {number[:20]!r} is not a part number (1, 2, ...).")
     queryset = filterset.qs
     part = DownloadPart(request, queryset.count(), int(number))
     if part.number > part.parts:
-        return _bad_part(f"part: this download has {part.parts} part(s), not {part.number}.")
+        return _refused(f"part: this download has {part.parts} part(s), not {part.number}.")
     if part.parts > 1:
         rows = queryset.values("pk")[part.start : part.start + DOWNLOAD_ROWS]
         queryset = queryset.filter(pk__in=rows)
@@ -562,17 +604,31 @@ def download(request, filterset_class, write, file_name):
     return response
 
 
-def _bad_part(message):
+def _refused(message):
     return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
 
 
 def mou_csv(request):
-    """The filtered list in the CSV import's columns, formula-escaped."""
-    return download(request, MouFilter, lambda r, qs, part: exports.iter_mous_csv(qs), "mous.csv")
+    """The filtered list in the CSV import's columns, formula-escaped, so it re-imports;
+    with ``?table=commitments`` (or figures, reactions), that table of the whole dataset
+    for the same MoUs, in the same parts, each row led by its MoU's reference."""
+    name = request.GET.get("table")
+    if name is None:
+        return download(
+            request, MouFilter, lambda r, qs, part: exports.iter_mous_csv(qs), "mous.csv"
+        )
+    if (table := dataset.MOU_FACTS.get(name)) is None:
+        return _refused(f"table: {name[:20]!r} is not one of {', '.join(dataset.MOU_FACTS)}.")
+
+    def write(request, queryset, part):
+        return dataset.iter_facts_csv(table, queryset)
+
+    return download(request, MouFilter, write, f"mous-{name}.csv")
 
 
 def mou_json(request):
-    return download(request, MouFilter, exports.iter_mous_json, "mous.json")
+    """The filtered list as JSON, each MoU with its commitments, figures and reactions."""
+    return download(request, MouFilter, dataset.iter_mous_json, "mous.json")
 
 
 def commitment_csv(request):

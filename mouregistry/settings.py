@@ -248,6 +248,9 @@ IMPORT_PREVIEW_DIR = env(
 )
 IMPORT_PREVIEW_MAX_AGE = 60 * 60
 IMPORT_PREVIEW_MAX_BYTES = 20 * IMPORT_MAX_UPLOAD_BYTES
+# The whole dataset's files (/data/), one ZIP and one JSON per data version
+# (agreements.dataset); a build deletes older versions' files.
+DATASET_DIR = env("DJANGO_DATASET_DIR", str(BASE_DIR / "var" / "dataset"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 # Request bodies bigger than these are refused with 413 before anything reads them
 # (mouregistry.request_limits): anyone's (a login form; the public site takes none), and

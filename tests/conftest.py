@@ -45,10 +45,13 @@ def pytest_configure(config):
     # The admin import's previews wait in a directory of the run's own, removed at the
     # end, not in the one a server on this machine uses.
     settings.IMPORT_PREVIEW_DIR = tempfile.mkdtemp(prefix="mouregistry-test-previews-")
+    # Likewise the whole dataset's files (tests/test_dataset.py gives each test its own).
+    settings.DATASET_DIR = tempfile.mkdtemp(prefix="mouregistry-test-dataset-")
 
 
 def pytest_unconfigure(config):
     shutil.rmtree(settings.IMPORT_PREVIEW_DIR, ignore_errors=True)
+    shutil.rmtree(settings.DATASET_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

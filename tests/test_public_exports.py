@@ -92,12 +92,13 @@ def test_the_json_download_holds_published_fields_only(client, three_mous):
     ("url", "read", "queries_per_chunk"),
     [
         # The MoUs, then per chunk: states, parties, programmes, sectors, clusters,
-        # commitments and sources (CSV); the same less commitments (JSON).
+        # commitments and sources (CSV); the same less commitments, plus the nested
+        # commitments, figures and reactions (JSON).
         ("/mous/export.csv", lambda response: [row["title"] for row in read_csv(response)], 7),
         (
             "/mous/export.json",
             lambda response: [m["title"] for m in read_json(response)["mous"]],
-            6,
+            9,
         ),
     ],
 )

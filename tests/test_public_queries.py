@@ -31,7 +31,9 @@ BUDGETS = [
     ("/mous/export.csv?cluster=place-1", 11),
     ("/mous/export.csv", 10),
     ("/mous/export.csv?state=state-01", 11),
-    ("/mous/export.json", 9),
+    ("/mous/export.json", 12),  # with each MoU's commitments, figures and reactions
+    ("/mous/export.csv?table=commitments&state=state-01", 4),
+    ("/data/", 1),
     ("/mous/feed.atom", 4),
     ("/mous/feed.atom?party=party-1", 5),
     ("/commitments/", 8),

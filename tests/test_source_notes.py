@@ -54,6 +54,9 @@ def public_urls(client):
         "/commitments/export.csv",
         "/commitments/export.json",
         "/commitments/feed.atom",
+        "/data/",
+        "/data/mou-registry.json",  # the ZIP's tables are the same (tests/test_dataset.py)
+        *[f"/mous/export.csv?table={table}" for table in ("commitments", "figures", "reactions")],
     ]
     return urls
 
