@@ -3,7 +3,8 @@ sitemap.xml: every public page, and only public ones.
 
 MoUs are the published ones; states, parties, programmes, clusters, sectors and
 sources are what ``public()`` allows, the same rule as their pages, so the sitemap says
-nothing about drafts.
+nothing about drafts. Every page is listed in English and in Hindi, each naming the
+other (and English as the default) as its alternates.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -12,7 +13,15 @@ from django.urls import reverse
 from .models import Cluster, Mou, Party, Programme, Sector, Source, State
 
 
-class PageSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """Each item's page in every language of ``LANGUAGES``, with its alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(BilingualSitemap):
     changefreq = "daily"
 
     def items(self):
@@ -34,7 +43,7 @@ class PageSitemap(Sitemap):
         return reverse(item)
 
 
-class MouSitemap(Sitemap):
+class MouSitemap(BilingualSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -45,7 +54,7 @@ class MouSitemap(Sitemap):
         return mou.updated_at
 
 
-class PublicSitemap(Sitemap):
+class PublicSitemap(BilingualSitemap):
     """Every public state, party, programme, cluster, sector or source page of one kind;
     ``key`` is the field its address takes (a source's is its id)."""
 

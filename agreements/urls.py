@@ -1,9 +1,7 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
 from .feeds import ChangesFeed, CommitmentFeed, MouChangesFeed, MouFeed
-from .sitemaps import sitemaps
 
 app_name = "agreements"
 
@@ -44,6 +42,4 @@ urlpatterns: list = [
     path("data/mou-registry.json", views.dataset_file, {"kind": "json"}, name="dataset_json"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

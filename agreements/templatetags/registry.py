@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
+from mouregistry import i18n
+
 from ..formats import indian_number
 
 register = template.Library()
@@ -90,3 +92,11 @@ def bar_chart(rows, label_attr, count_attr, title, chart_id, url_attr=""):
 def registry_name():
     """settings.REGISTRY_NAME, for titles, the brand and citations (no context processor)."""
     return settings.REGISTRY_NAME
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in each language (``mouregistry.i18n.language_versions``); none where
+    there is no request (Django renders the 500 page without one)."""
+    request = context.get("request")
+    return i18n.language_versions(request) if request else []
