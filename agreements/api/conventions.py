@@ -40,6 +40,43 @@ class RegistryPagination(pagination.PageNumberPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
+    page_query_description = "Which page, from 1."
+    page_size_query_description = (
+        f"Rows a page, from 1 to {max_page_size}; {page_size} if not asked."
+    )
+
+    def get_page_number(self, request, paginator):
+        """Page 1 when none is asked; anything but a page number, empty included, is a 404
+        (Django's paginator refuses it)."""
+        return request.query_params.get(self.page_query_param, 1)
+
+    def get_page_size(self, request):
+        """The size asked, or ``page_size``; one that is not a whole number from 1 to
+        ``max_page_size`` is a 400, as a program must not get another size unawares."""
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is None:
+            return self.page_size
+        if not (asked.isascii() and asked.isdigit() and 1 <= int(asked[:4]) <= self.max_page_size):
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"{asked[:20]!r} is not a page size: give a whole number from 1 to "
+                        f"{self.max_page_size}."
+                    ]
+                }
+            )
+        return int(asked)
+
+    def get_schema_operation_parameters(self, view):
+        """The page and its size, with their bounds, in the OpenAPI document."""
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"].update(bounds[parameter["name"]])
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         return super().paginate_queryset(stably_ordered(queryset), request, view)

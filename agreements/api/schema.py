@@ -31,23 +31,20 @@ class ErrorSerializer(serializers.Serializer):
 
 class RegistrySchema(AutoSchema):
     """drf-spectacular's schema, with the errors: a 400 where parameters are validated
-    (the filtered lists), a 404 and a 429 everywhere."""
+    (the lists: their filters and page size), a 404 and a 429 everywhere."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
         error = self.resolve_serializer(ErrorSerializer, "response").ref
-        codes = [code for code in ERRORS if code != "400" or self._validates_parameters()]
+        codes = [code for code in ERRORS if code != "400" or self._is_list_view()]
         for code in codes:
             operation["responses"][code] = {
                 "description": ERRORS[code],
                 "content": {"application/json": {"schema": error}},
             }
         return operation
-
-    def _validates_parameters(self):
-        return getattr(self.view, "filterset_class", None) is not None and self._is_list_view()
 
 
 def with_licence(result, **kwargs):

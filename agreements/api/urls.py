@@ -1,6 +1,7 @@
-"""``/api/v1/``: the reference page, the OpenAPI document and a list and a detail per kind."""
+"""``/api/v1/``: the reference page, the OpenAPI document, a list and a detail per kind,
+and a JSON 404 for any other address."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -21,4 +22,5 @@ urlpatterns = [
     path("", views.reference_page, name="reference"),
     path("openapi.json", views.OpenApiView.as_view(), name="openapi"),
     *router.urls,
+    re_path(r"", views.NotFoundView.as_view(), name="not_found"),
 ]

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularJSONAPIView
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
+from rest_framework.views import APIView
 
 from .. import exports
 from ..filters import CommitmentFilter, MouFilter
@@ -30,6 +31,17 @@ class LicensedMixin:
 
 class OpenApiView(LicensedMixin, SpectacularJSONAPIView):
     """The OpenAPI document, ``/api/v1/openapi.json``."""
+
+
+@extend_schema(exclude=True)
+class NotFoundView(LicensedMixin, APIView):
+    """Any other address under ``/api/v1/``: a 404 in JSON, as a program expects, not
+    the site's page."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        raise exceptions.NotFound()
 
 
 def reference_page(request):
