@@ -7,6 +7,7 @@ that each status code a client can get is documented (schemathesis checks it).
 from another site, so the page works offline and under the site's strict CSP.
 """
 
+from django import forms
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
@@ -37,6 +38,7 @@ class RegistrySchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        self._describe_filters(operation.get("parameters", []))
         error = self.resolve_serializer(ErrorSerializer, "response").ref
         codes = [code for code in ERRORS if code != "400" or self._is_list_view()]
         for code in codes:
@@ -45,6 +47,24 @@ class RegistrySchema(AutoSchema):
                 "content": {"application/json": {"schema": error}},
             }
         return operation
+
+    def _describe_filters(self, parameters):
+        """What drf-spectacular cannot see of the list filters: an empty value means any
+        (as the list page's form sends an unchosen field), and a year is a whole number
+        within its bounds."""
+        filterset = getattr(self.view, "filterset_class", None)
+        if filterset is None or not self._is_list_view():
+            return
+        for parameter in parameters:
+            found = filterset.base_filters.get(parameter["name"])
+            if found is None:
+                continue
+            parameter["allowEmptyValue"] = True
+            field = found.field
+            if isinstance(field, forms.IntegerField):
+                parameter["schema"].update(
+                    type="integer", minimum=field.min_value, maximum=field.max_value
+                )
 
 
 def with_licence(result, **kwargs):
