@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from . import dictionary
 from .dictionary import Entry, described
 from .exports import DATA_LICENCE, cell, mou_as_json, stream_csv, stream_json
 from .importing import escape_formula
@@ -140,7 +141,7 @@ class Table:
         if field.many_to_one:
             related = field.related_model._meta.verbose_name
             text = f"Its {related}: the id of a row of {TABLE_OF[field.related_model].name}."
-            return " ".join([text, field.help_text]).strip(), []
+            return f"{text} {field.help_text}" if field.help_text else text, []
         return described(self.model, field.name)
 
     def entries(self):
@@ -374,8 +375,8 @@ TABLES = [
 TABLE_OF = {table.model: table for table in TABLES}
 TABLES_BY_NAME = {table.name: table for table in TABLES}
 # The tables of an MoU's facts that the /mous/ downloads add (nested in the JSON,
-# companion CSVs: ``?table=commitments``).
-MOU_FACTS = {name: TABLES_BY_NAME[name] for name in ("commitments", "figures", "reactions")}
+# companion CSVs: ``?table=commitments``), as the dictionary names them.
+MOU_FACTS = {name: TABLES_BY_NAME[name] for name in dictionary.MOU_FACTS}
 
 
 # The /mous/ downloads ------------------------------------------------------------------
@@ -544,7 +545,8 @@ def _write(version):
                 document.write("\n  ]")
             document.write("\n }\n}\n")
             package = datapackage(version, created)
-            archive.writestr("datapackage.json", json.dumps(package, indent=1))
+            text = json.dumps(package, indent=1, cls=DjangoJSONEncoder)  # lazy texts too
+            archive.writestr("datapackage.json", text)
         for kind, target in final.items():
             partial[kind].replace(target)
     finally:

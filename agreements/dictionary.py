@@ -68,6 +68,14 @@ MOU_CSV = {
     "published": computed("Always “yes”: the downloads hold published MoUs only."),
 }
 
+# The tables of an MoU's facts that the /mous/ downloads add (``dataset.MOU_FACTS``):
+# nested in each MoU of the JSON, and as CSV tables of their own.
+MOU_FACTS = {
+    "commitments": "commitments",
+    "figures": "figures reported about the MoU itself",
+    "reactions": "reactions",
+}
+
 MOU_JSON = {
     "reference": described(Mou, "reference"),
     "slug": described(Mou, "slug"),
@@ -97,6 +105,10 @@ MOU_JSON = {
     "sources.url": described(Source, "url"),
     "sources.published_on": described(Source, "published_on"),
     "updated_at": described(Mou, "updated_at"),
+    **{
+        name: computed(f"Its {what}, each a row of the whole dataset's {name} table (below).")
+        for name, what in MOU_FACTS.items()
+    },
 }
 
 COMMITMENTS = {

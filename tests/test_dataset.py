@@ -42,12 +42,11 @@ def dataset_dir(settings, tmp_path):
 
 
 def fetch(client, url):
-    """A download's response and its whole body (the file is closed after)."""
+    """A download's response and its whole body (read to the end, the client closes the
+    file)."""
     response = client.get(url)
     assert response.status_code == 200, response
-    content = b"".join(response.streaming_content)
-    response.close()
-    return response, content
+    return response, b"".join(response.streaming_content)
 
 
 def read_zip(content):
