@@ -467,10 +467,16 @@ def built(version):
     )
 
 
-def current(version):
-    """The files of the current data version (``version``, a ``DataVersion`` the caller
-    read), built first when missing."""
-    return built(version.number) or build()
+def open_current(version, kind):
+    """The current data version's file of ``kind``, open for reading, built first when
+    missing (``version``: the ``DataVersion`` the caller read). Opened at once, and
+    once more should a newer version's build have deleted it in between: an open
+    file stays readable after it is deleted."""
+    files = built(version.number) or build()
+    try:
+        return files.path(kind).open("rb")
+    except FileNotFoundError:
+        return build().path(kind).open("rb")
 
 
 def build():

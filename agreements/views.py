@@ -247,10 +247,8 @@ def dataset_file(request, kind):
     served from its file; rate limited like every download."""
     if limited := too_many(request, "download"):
         return limited
-    files = dataset.current(_data_version(request))
-    return FileResponse(
-        files.path(kind).open("rb"), as_attachment=True, content_type=dataset.KINDS[kind]
-    )
+    file = dataset.open_current(_data_version(request), kind)
+    return FileResponse(file, as_attachment=True, content_type=dataset.KINDS[kind])
 
 
 def mou_history(request, slug):

@@ -268,6 +268,24 @@ def test_a_change_of_data_makes_new_files_and_removes_the_old(client, rich_mou, 
     assert len(names) == 2 and all(name.startswith(names[0][:-4]) for name in names)
 
 
+def test_a_file_deleted_as_it_is_served_is_built_again(client, rich_mou, dataset_dir, monkeypatch):
+    """A newer version's build deletes older files: one found, then gone before it was
+    opened, is built anew rather than a 500."""
+    _response, first = fetch(client, ZIP_URL)
+    found = dataset.built
+
+    def found_then_deleted(version):
+        monkeypatch.setattr(dataset, "built", found)  # once
+        files = found(version)
+        for path in dataset_dir.glob("mou-registry-*"):
+            path.unlink()
+        return files
+
+    monkeypatch.setattr(dataset, "built", found_then_deleted)
+    _response, again = fetch(client, ZIP_URL)
+    assert read_tables(again) == read_tables(first)
+
+
 def test_the_command_builds_the_files_once_per_data_version(rich_mou, dataset_dir):
     out = io.StringIO()
     call_command("build_dataset", stdout=out)
