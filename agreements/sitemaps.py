@@ -37,6 +37,7 @@ class PageSitemap(BilingualSitemap):
             "agreements:source_list",
             "agreements:about",
             "agreements:data_dictionary",
+            "agreements:dataset",
         ]
 
     def location(self, item):
