@@ -50,8 +50,9 @@ class RegistrySchema(AutoSchema):
 
     def _describe_filters(self, parameters):
         """What drf-spectacular cannot see of the list filters: an empty value means any
-        (as the list page's form sends an unchosen field), and a year is a whole number
-        within its bounds."""
+        (as the list page's form sends an unchosen field), a choice is one of its values
+        (``followed_up`` is "yes" or "no", not the model's boolean), and a year is a whole
+        number within its bounds."""
         filterset = getattr(self.view, "filterset_class", None)
         if filterset is None or not self._is_list_view():
             return
@@ -61,7 +62,10 @@ class RegistrySchema(AutoSchema):
                 continue
             parameter["allowEmptyValue"] = True
             field = found.field
-            if isinstance(field, forms.IntegerField):
+            if isinstance(field, forms.ChoiceField) and not hasattr(field, "queryset"):
+                values = [value for value, _label in field.choices if value != ""]
+                parameter["schema"] = {"type": "string", "enum": values}
+            elif isinstance(field, forms.IntegerField):
                 parameter["schema"].update(
                     type="integer", minimum=field.min_value, maximum=field.max_value
                 )
