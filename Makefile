@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint messages bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ test: lint
 	$(DEV) $(BIN)/python manage.py check
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Translators: gather the marked strings into locale/hi/LC_MESSAGES/django.po (Django's
+# makemessages needs Debian's gettext package), translate them there, then compile the
+# .mo that is committed beside it (Babel, no system package). README, "In Hindi".
+messages: $(STAMP)
+	command -v xgettext >/dev/null || { echo "makemessages needs gettext: apt-get install gettext"; exit 1; }
+	$(DEV) $(BIN)/python manage.py makemessages -l hi --no-location --no-obsolete \
+		--ignore='.venv/*' --ignore='build/*' --ignore='staticfiles/*' \
+		--ignore='artifacts/*' --ignore='benchmarks/*' --ignore='tests/*'
+	$(BIN)/pybabel compile -d locale -D django --statistics
 
 bench: $(STAMP)
 	$(DEV) $(BIN)/python benchmarks/pages.py

@@ -77,9 +77,9 @@ class MouCountMixin:
 
 @admin.register(State)
 class StateAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "mou_count", "public_link"]
+    list_display = ["name", "name_hi", "code", "kind", "mou_count", "public_link"]
     list_filter = ["kind"]
-    search_fields = ["name", "code", "former_codes"]
+    search_fields = ["name", "name_hi", "code", "former_codes"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -88,22 +88,22 @@ class PartyAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "state", "parent", "mou_count", "public_link"]
     list_filter = ["kind", "state"]
     list_select_related = ["state", "parent"]
-    search_fields = ["name", "short_name", "other_names"]
+    search_fields = ["name", "name_hi", "short_name", "other_names"]
     autocomplete_fields = ["parent", "state"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Sector)
 class SectorAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
-    list_display = ["name", "mou_count", "public_link"]
-    search_fields = ["name", "description"]
+    list_display = ["name", "name_hi", "mou_count", "public_link"]
+    search_fields = ["name", "name_hi", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(MouCountMixin, admin.ModelAdmin):
-    list_display = ["name", "mou_count"]
-    search_fields = ["name"]
+    list_display = ["name", "name_hi", "mou_count"]
+    search_fields = ["name", "name_hi"]
 
 
 @admin.register(SearchTerm)
@@ -428,9 +428,9 @@ class BenefitInline(SourcedInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(PublicLinkMixin, MouCountMixin, PageAutocompleteAdmin, admin.ModelAdmin):
-    list_display = ["name", "owner", "launched_year", "mou_count", "public_link"]
+    list_display = ["name", "name_hi", "owner", "launched_year", "mou_count", "public_link"]
     list_select_related = ["owner"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "name_hi", "description"]
     autocomplete_fields = ["owner"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BenefitInline]

@@ -19,6 +19,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.forms.utils import flatatt
 from django.http import HttpResponseBadRequest
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .models import (
@@ -94,13 +96,24 @@ class YearFilter(django_filters.NumberFilter):
         )
 
 
+class NamedChoiceField(forms.ModelChoiceField):
+    """Options and chips named in the page's language (``display_name``)."""
+
+    def label_from_instance(self, obj):
+        return getattr(obj, "display_name", None) or str(obj)
+
+
+class NamedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NamedChoiceField
+
+
 def choice_filter(
     label, field_name, queryset, empty_label, widget=FastSelect, to_field_name="slug"
 ):
     """A filter by slug (or ``to_field_name``) among ``queryset``, through the
     ``field_name`` relation. Costs one query for the choices when the form is rendered
     as a select, and one to check a chosen slug."""
-    return django_filters.ModelChoiceFilter(
+    return NamedChoiceFilter(
         label=label,
         field_name=field_name,
         to_field_name=to_field_name,
@@ -118,7 +131,10 @@ class YearRangeForm(forms.Form):
         cleaned = super().clean()
         year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
         if year_from is not None and year_to is not None and year_from > year_to:
-            message = f"The range {year_from} to {year_to} ends before it starts."
+            message = gettext("The range %(start)s to %(end)s ends before it starts.") % {
+                "start": year_from,
+                "end": year_to,
+            }
             self.add_error("year_from", message)
             self.add_error("year_to", message)
         return cleaned
@@ -159,7 +175,9 @@ class RegistryFilterSet(django_filters.FilterSet):
                 continue
             field = self.form.fields[name]
             shown = value
-            if not isinstance(field, forms.ModelChoiceField) and hasattr(field, "choices"):
+            if isinstance(field, forms.ModelChoiceField):
+                shown = field.label_from_instance(value)
+            elif hasattr(field, "choices"):
                 shown = dict(field.choices).get(value, value)  # a status or kind: its label
             chips.append((field.label, shown, f"?{self.query_without(name, 'page')}"))
         return chips
@@ -195,81 +213,90 @@ UNDATED_ONLY = "only"
 
 class MouFilter(RegistryFilterSet):
     q = SearchFilter(
-        label="Search",
+        label=_("Search"),
         method="filter_search",
-        help_text="Words, or a “quoted phrase”, anywhere an MoU's page shows them: titles, "
-        "parties, people, commitments, reactions, places, sources.",
+        help_text=_(
+            "Words, or a “quoted phrase”, anywhere an MoU's page shows them: titles, "
+            "parties, people, commitments, reactions, places, sources."
+        ),
         widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "id_q_help"}),
     )
     # Only what the public may see is offered (``public()``): no name that only a draft
     # uses reaches the public.
-    state = choice_filter("State or UT", "states", State.objects.all(), "Any state")
+    state = choice_filter(_("State or UT"), "states", State.objects.all(), _("Any state"))
     # Choices load only what their labels show: hundreds of parties or clusters are
     # cheaper to build without their descriptions and other names.
     party = choice_filter(
-        "Company or government body",
+        _("Company or government body"),
         "parties",
-        Party.objects.public().only("slug", "name"),
-        "Any party",
+        Party.objects.public().only("slug", "name", "name_hi"),
+        _("Any party"),
     )
     programme = choice_filter(
-        "Programme", "programmes", Programme.objects.public().only("slug", "name"), "Any programme"
+        _("Programme"),
+        "programmes",
+        Programme.objects.public().only("slug", "name", "name_hi"),
+        _("Any programme"),
     )
     sector = choice_filter(
-        "Sector", "sectors", Sector.objects.public().only("slug", "name"), "Any sector"
+        _("Sector"),
+        "sectors",
+        Sector.objects.public().only("slug", "name", "name_hi"),
+        _("Any sector"),
     )
     # Beneficiary groups have no page of their own, so no slug: named by their name.
     beneficiary = choice_filter(
-        "Meant to help",
+        _("Meant to help"),
         "beneficiaries",
         Beneficiary.objects.public(),
-        "Anyone",
+        _("Anyone"),
         to_field_name="name",
     )
     # Reached from a cluster's page (?cluster=...), not chosen in the form: a hidden
     # field keeps it through the form's other changes, and its chip removes it.
     cluster = choice_filter(
-        "Product cluster",
+        _("Product cluster"),
         "clusters",
         Cluster.objects.public().only("slug", "place", "product"),
-        "Any cluster",
+        _("Any cluster"),
         widget=forms.HiddenInput,
     )
     # The status now: what the latest follow-up reports, else the signing's report.
     status = django_filters.ChoiceFilter(
+        label=_("Current status"),
         field_name="current_status",
         choices=Mou.Status.choices,
-        empty_label="Any status",
+        empty_label=_("Any status"),
         widget=FastSelect,
     )
     opposition = django_filters.ChoiceFilter(
-        label="Opposition",
+        label=_("Opposition"),
         method="filter_opposition",
-        choices=[("yes", "Someone opposes it"), ("no", "No opposition reported")],
-        empty_label="With or without",
+        choices=[("yes", _("Someone opposes it")), ("no", _("No opposition reported"))],
+        empty_label=_("With or without"),
         widget=FastSelect,
     )
     # Applied together in ``filter_queryset``, with ``undated``.
-    year_from = YearFilter("From (year)", "year__gte", method="years_later")
-    year_to = YearFilter("Up to (year)", "year__lte", method="years_later")
+    year_from = YearFilter(_("From (year)"), "year__gte", method="years_later")
+    year_to = YearFilter(_("Up to (year)"), "year__lte", method="years_later")
     undated = django_filters.ChoiceFilter(
-        label="Date not reported",
+        label=_("Date not reported"),
         method="years_later",
         choices=[
-            (UNDATED_INCLUDE, "Kept in a year range"),
-            (UNDATED_ONLY, "Only MoUs with no date"),
+            (UNDATED_INCLUDE, _("Kept in a year range")),
+            (UNDATED_ONLY, _("Only MoUs with no date")),
         ],
-        empty_label="Left out of a year range",
+        empty_label=_("Left out of a year range"),
         widget=FastSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label="Order",
+        label=_("Order"),
         method="filter_sort",
         choices=[
-            (RELEVANCE, "Best match"),
-            ("newest", "Newest first"),
-            ("oldest", "Oldest first"),
-            ("title", "Title"),
+            (RELEVANCE, _("Best match")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("title", _("Title")),
         ],
         empty_label=None,
         widget=FastSelect,
@@ -381,34 +408,40 @@ class CommitmentFilter(RegistryFilterSet):
     stands now (overdue included), who made it, where, under which programme."""
 
     status = django_filters.ChoiceFilter(
-        label="Status now",
+        label=_("Status now"),
         method="filter_status",
-        choices=[*Commitment.Status.choices, (OVERDUE, "Overdue")],
-        empty_label="Any status",
+        choices=[*Commitment.Status.choices, (OVERDUE, _("Overdue"))],
+        empty_label=_("Any status"),
         widget=FastSelect,
     )
     followed_up = django_filters.ChoiceFilter(
-        label="Follow-ups",
+        label=_("Follow-ups"),
         method="filter_followed_up",
-        choices=[("yes", "Followed up"), ("no", "Never followed up")],
-        empty_label="With or without",
+        choices=[("yes", _("Followed up")), ("no", _("Never followed up"))],
+        empty_label=_("With or without"),
         widget=FastSelect,
     )
     party = choice_filter(
-        "Who committed", "party", Party.objects.public().only("slug", "name"), "Anyone"
+        _("Who committed"),
+        "party",
+        Party.objects.public().only("slug", "name", "name_hi"),
+        _("Anyone"),
     )
-    state = choice_filter("State or UT", "mou__states", State.objects.all(), "Any state")
+    state = choice_filter(_("State or UT"), "mou__states", State.objects.all(), _("Any state"))
     programme = choice_filter(
-        "Programme",
+        _("Programme"),
         "mou__programmes",
-        Programme.objects.public().only("slug", "name"),
-        "Any programme",
+        Programme.objects.public().only("slug", "name", "name_hi"),
+        _("Any programme"),
     )
     kind = django_filters.ChoiceFilter(
-        choices=Commitment.Kind.choices, empty_label="Any kind", widget=FastSelect
+        label=_("Kind"),
+        choices=Commitment.Kind.choices,
+        empty_label=_("Any kind"),
+        widget=FastSelect,
     )
-    year_from = YearFilter("MoU from (year)", "year__gte", field_name="mou__signed_on")
-    year_to = YearFilter("MoU up to (year)", "year__lte", field_name="mou__signed_on")
+    year_from = YearFilter(_("MoU from (year)"), "year__gte", field_name="mou__signed_on")
+    year_to = YearFilter(_("MoU up to (year)"), "year__lte", field_name="mou__signed_on")
 
     class Meta:
         model = Commitment

@@ -2,20 +2,22 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils import dateformat
+from django.utils.translation import gettext
+
 
 def format_partial_date(value, precision):
     """Render a date only as precisely as the source gave it.
 
-    ``format_partial_date(date(2021, 9, 1), "month")`` is "September 2021";
-    an unknown date is "date not reported".
+    ``format_partial_date(date(2021, 9, 1), "month")`` is "September 2021" ("सितंबर 2021"
+    on Hindi pages: Django's month names in the active language); an unknown date is
+    "date not reported".
     """
     if value is None or precision == "unknown":
-        return "date not reported"
+        return gettext("date not reported")
     if precision == "year":
         return str(value.year)
-    if precision == "month":
-        return value.strftime("%B %Y")
-    return f"{value.day} {value:%B %Y}"
+    return dateformat.format(value, "F Y" if precision == "month" else "j F Y")
 
 
 def indian_number(value):

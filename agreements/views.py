@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from mouregistry.i18n import in_default_language
 from mouregistry.throttling import too_many
 
 from . import dataset, dictionary, exports
@@ -568,6 +569,7 @@ class DownloadPart:
         }
 
 
+@in_default_language
 def download(request, filterset_class, write, file_name):
     """A filtered list streamed as a file: ``write(request, queryset, part)`` yields its
     text. At most ``DOWNLOAD_ROWS`` rows per response, so every download completes in

@@ -7,6 +7,7 @@ reader's browser. Django's ``LocaleMiddleware`` would send English pages with ``
 Accept-Language`` although they never vary on it.
 """
 
+import functools
 from typing import NamedTuple
 
 from django.conf import settings
@@ -14,18 +15,21 @@ from django.utils import translation
 
 
 class PathLanguageMiddleware:
-    """Activates the address's language: Hindi under /hi/, English everywhere else (the
-    admin, /healthz and /api/ included). Below the session, above ``CommonMiddleware``,
-    whose added slash must resolve in the address's language."""
+    """Activates the address's language while the response is made: Hindi under /hi/,
+    English everywhere else (the admin, /healthz and /api/ included). Below the session,
+    above ``CommonMiddleware``, whose added slash must resolve in the address's
+    language. A streamed response is written after it returns, so a streamed download
+    sets its own (``in_default_language``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         language = translation.get_language_from_path(request.path_info)
-        translation.activate(language or settings.LANGUAGE_CODE)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # Only for this request: whatever runs next on the thread starts in English.
+        with translation.override(language or settings.LANGUAGE_CODE):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
 
@@ -63,3 +67,23 @@ def language_versions(request):
             LanguageVersion(code, name, address, request.build_absolute_uri(address), default)
         )
     return versions
+
+
+def in_default_language(view):
+    """A view whose answer is data, not a page (the CSV and JSON downloads): the same
+    English text at its /hi/ address as at today's, its streamed rows included, which
+    are written after the view has returned."""
+
+    def chunks_in_default_language(chunks):
+        with translation.override(settings.LANGUAGE_CODE):
+            yield from chunks
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            response = view(request, *args, **kwargs)
+        if response.streaming:
+            response.streaming_content = chunks_in_default_language(response.streaming_content)
+        return response
+
+    return wrapped

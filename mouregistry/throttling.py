@@ -12,19 +12,25 @@ import functools
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
 from .security import client_address
 
-PERIODS = {"s": "a second", "m": "a minute", "h": "an hour"}
+PERIODS = {"s": _("a second"), "m": _("a minute"), "h": _("an hour")}
 # What a group counts, for the 429 page.
-COUNTED = {"search": "searches", "download": "downloads", "correction": "reports of errors"}
+COUNTED = {
+    "search": _("searches"),
+    "download": _("downloads"),
+    "correction": _("reports of errors"),
+}
 
 
 def describe_rate(rate):
     """``"60/m"`` as "60 a minute", for the page that says it."""
     count, _, period = rate.partition("/")
-    return f"{count} {PERIODS[period]}"
+    return gettext("%(count)s %(period)s") % {"count": count, "period": PERIODS[period]}
 
 
 def _address(group, request):
@@ -57,7 +63,7 @@ def too_many(request, group, rate=None):
         {
             "seconds": seconds,
             "rate": describe_rate(rate),
-            "counted": COUNTED.get(group, "requests"),
+            "counted": COUNTED.get(group, _("requests")),
         },
         status=429,
     )

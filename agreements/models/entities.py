@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from ..formats import format_partial_date
 
@@ -15,10 +16,10 @@ from ..formats import format_partial_date
 class Precision(models.TextChoices):
     """How much of a date the source actually gives."""
 
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-    UNKNOWN = "unknown", "Not reported"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+    UNKNOWN = "unknown", _("Not reported")
 
 
 def unique_slug(instance, text, max_length=80):
@@ -75,6 +76,42 @@ class StateQuerySet(PublicQuerySet):
         return self.all()
 
 
+def in_hindi():
+    """Whether the page being made is the Hindi one (mouregistry.i18n)."""
+    return translation.get_language() == "hi"
+
+
+def localized_name(name, name_hi):
+    """The one rule for the name to show: the Hindi name on Hindi pages where the record
+    has one, else the English name. Also for names read as values, not objects."""
+    return name_hi if name_hi and in_hindi() else name
+
+
+class HindiNamed(models.Model):
+    """A record whose name may have an official Hindi form beside the English one.
+
+    A plain field per model rather than django-modeltranslation: five models, one name
+    each, one language, and nothing patched into the models or their managers; the
+    English ``name`` stays the one every import, download and version reads.
+    """
+
+    name_hi = models.CharField(
+        "name in Hindi",
+        max_length=200,
+        blank=True,
+        help_text="Its official Hindi name, in Devanagari, where one is in official use "
+        "(उत्तर प्रदेश, हथकरघा). Leave empty rather than translate it: Hindi pages then show "
+        "the English name.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self):
+        return localized_name(self.name, self.name_hi)
+
+
 class SluggedModel(models.Model):
     """A model with a unique public slug, filled in from its name on first save."""
 
@@ -92,12 +129,12 @@ class SluggedModel(models.Model):
         super().save(*args, **kwargs)
 
 
-class State(SluggedModel):
+class State(SluggedModel, HindiNamed):
     """A state or union territory of India, as ISO 3166-2:IN lists it."""
 
     class Kind(models.TextChoices):
-        STATE = "state", "State"
-        UNION_TERRITORY = "ut", "Union territory"
+        STATE = "state", _("State")
+        UNION_TERRITORY = "ut", _("Union territory")
 
     name = models.CharField(max_length=100, unique=True)
     code = models.CharField(
@@ -133,20 +170,20 @@ class State(SluggedModel):
         return f"IN-{self.code}"
 
 
-class Party(SluggedModel):
+class Party(SluggedModel, HindiNamed):
     """An organisation that signs, implements or responds to MoUs."""
 
     class Kind(models.TextChoices):
-        COMPANY = "company", "Marketplace or company"
-        STATE_GOVERNMENT = "state_government", "State government"
-        UT_ADMINISTRATION = "ut_administration", "Union territory administration"
-        DEPARTMENT = "department", "Government department or agency"
-        STATE_CORPORATION = "state_corporation", "State corporation"
-        COOPERATIVE = "cooperative", "Cooperative federation"
-        STATUTORY_BOARD = "statutory_board", "Statutory board"
-        TRADE_BODY = "trade_body", "Trade body"
-        NGO = "ngo", "NGO"
-        UNCLASSIFIED = "unclassified", "Unclassified"
+        COMPANY = "company", _("Marketplace or company")
+        STATE_GOVERNMENT = "state_government", _("State government")
+        UT_ADMINISTRATION = "ut_administration", _("Union territory administration")
+        DEPARTMENT = "department", _("Government department or agency")
+        STATE_CORPORATION = "state_corporation", _("State corporation")
+        COOPERATIVE = "cooperative", _("Cooperative federation")
+        STATUTORY_BOARD = "statutory_board", _("Statutory board")
+        TRADE_BODY = "trade_body", _("Trade body")
+        NGO = "ngo", _("NGO")
+        UNCLASSIFIED = "unclassified", _("Unclassified")
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(
@@ -191,7 +228,7 @@ class Party(SluggedModel):
         return [name.strip() for name in names if name.strip()]
 
 
-class Programme(SluggedModel):
+class Programme(SluggedModel, HindiNamed):
     """A marketplace or government programme MoUs are signed under."""
 
     name = models.CharField(max_length=150, unique=True)
@@ -215,7 +252,7 @@ class Programme(SluggedModel):
         return reverse("agreements:programme_detail", args=[self.slug])
 
 
-class Sector(SluggedModel):
+class Sector(SluggedModel, HindiNamed):
     """An entry of the controlled vocabulary of sectors; staff curate it, imports do not."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -233,7 +270,7 @@ class Sector(SluggedModel):
         return reverse("agreements:sector_detail", args=[self.slug])
 
 
-class Beneficiary(models.Model):
+class Beneficiary(HindiNamed):
     """A group an MoU means to help: artisans, weavers, MSMEs, ..."""
 
     name = models.CharField(max_length=100, unique=True)

@@ -5,19 +5,20 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..formats import format_partial_date, indian_number
 from .entities import Party, Precision, Programme, Sector, Source, State
 
 
 class MouStatus(models.TextChoices):
-    ANNOUNCED = "announced", "Announced"
-    REPORTED = "reported", "Tie-up reported"
-    SIGNED = "signed", "Signed"
-    ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
-    TERMINATED = "terminated", "Terminated"
-    DORMANT = "dormant", "Reported dormant"
+    ANNOUNCED = "announced", _("Announced")
+    REPORTED = "reported", _("Tie-up reported")
+    SIGNED = "signed", _("Signed")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+    DORMANT = "dormant", _("Reported dormant")
 
     @classmethod
     def from_signing(cls):
@@ -27,11 +28,11 @@ class MouStatus(models.TextChoices):
 
 
 class CommitmentStatus(models.TextChoices):
-    PLEDGED = "pledged", "Pledged"
-    IN_PROGRESS = "in_progress", "In progress"
-    FULFILLED = "fulfilled", "Fulfilled"
-    LAPSED = "lapsed", "Lapsed"
-    UNKNOWN = "unknown", "Unknown"
+    PLEDGED = "pledged", _("Pledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    LAPSED = "lapsed", _("Lapsed")
+    UNKNOWN = "unknown", _("Unknown")
 
     @classmethod
     def from_signing(cls):
@@ -173,15 +174,15 @@ class Commitment(SourcedModel):
     """What a party undertakes under an MoU."""
 
     class Kind(models.TextChoices):
-        TRAINING = "training", "Training"
-        ONBOARDING = "onboarding", "Onboarding"
-        CATALOGUING = "cataloguing", "Cataloguing"
-        MARKETING = "marketing", "Marketing or promotion"
-        ACCOUNT_MANAGEMENT = "account_management", "Account management"
-        LOGISTICS = "logistics", "Logistics or warehousing"
-        FEE_WAIVER = "fee_waiver", "Fee or commission waiver"
-        SUPPLY = "supply", "Supplier linkage"
-        OTHER = "other", "Other"
+        TRAINING = "training", _("Training")
+        ONBOARDING = "onboarding", _("Onboarding")
+        CATALOGUING = "cataloguing", _("Cataloguing")
+        MARKETING = "marketing", _("Marketing or promotion")
+        ACCOUNT_MANAGEMENT = "account_management", _("Account management")
+        LOGISTICS = "logistics", _("Logistics or warehousing")
+        FEE_WAIVER = "fee_waiver", _("Fee or commission waiver")
+        SUPPLY = "supply", _("Supplier linkage")
+        OTHER = "other", _("Other")
 
     Status = CommitmentStatus
 

@@ -7,6 +7,8 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..formats import format_partial_date
 from .entities import (
@@ -235,9 +237,9 @@ class Mou(SluggedModel):
     Status = MouStatus
 
     class DateKind(models.TextChoices):
-        SIGNED = "signed", "Signed"
-        ANNOUNCED = "announced", "Announced"
-        REPORTED = "reported", "First reported"
+        SIGNED = "signed", _("Signed")
+        ANNOUNCED = "announced", _("Announced")
+        REPORTED = "reported", _("First reported")
 
     reference = models.CharField(
         max_length=100,
@@ -454,10 +456,14 @@ class Mou(SluggedModel):
     def describe_date(kind, day, precision):
         """``date_display`` from the three fields, for code that reads them as values."""
         if day is None or precision == Precision.UNKNOWN:
-            return "Date not reported"
-        text = f"{Mou.DateKind(kind).label} {format_partial_date(day, precision)}"
+            return gettext("Date not reported")
+        # Translators: what the date is ("Signed", "Announced"), then the date.
+        text = gettext("%(kind)s %(date)s") % {
+            "kind": Mou.DateKind(kind).label,
+            "date": format_partial_date(day, precision),
+        }
         if kind != Mou.DateKind.SIGNED:
-            text += "; signing date not reported"
+            text = gettext("%(date)s; signing date not reported") % {"date": text}
         return text
 
     @cached_property
@@ -584,11 +590,11 @@ class MouParty(models.Model):
     """A party's place in an MoU: its role and who signed for it."""
 
     class Role(models.TextChoices):
-        MARKETPLACE = "marketplace", "Marketplace"
-        GOVERNMENT = "government", "Government counterpart"
-        SIGNATORY_BODY = "signatory_body", "Signed on the government's behalf"
-        COUNTERPART = "counterpart", "Counterpart"
-        PARTNER = "partner", "Partner"
+        MARKETPLACE = "marketplace", _("Marketplace")
+        GOVERNMENT = "government", _("Government counterpart")
+        SIGNATORY_BODY = "signatory_body", _("Signed on the government's behalf")
+        COUNTERPART = "counterpart", _("Counterpart")
+        PARTNER = "partner", _("Partner")
 
     mou = models.ForeignKey(Mou, on_delete=models.CASCADE)
     party = models.ForeignKey(Party, on_delete=models.PROTECT)

@@ -86,15 +86,17 @@ class Records:
     def __init__(self, ids):
         self.mous = list(Mou.objects.filter(among(sorted(ids), "pk")).values(*MOU_FIELDS))
         self.ids = ids = sorted(mou["pk"] for mou in self.mous)
-        self.states = _names(ids, Mou.states, "name")
-        self.programmes = _names(ids, Mou.programmes, "name", "pk")
-        self.sectors = _names(ids, Mou.sectors, "name")
+        # Each name with its Hindi name, which the search documents hold too.
+        self.states = _names(ids, Mou.states, "name", "name_hi")
+        self.programmes = _names(ids, Mou.programmes, "name", "name_hi", "pk")
+        self.sectors = _names(ids, Mou.sectors, "name", "name_hi")
         self.clusters = _names(ids, Mou.clusters, "place", "product", "state__name")
-        self.beneficiaries = _names(ids, Mou.beneficiaries, "name")
+        self.beneficiaries = _names(ids, Mou.beneficiaries, "name", "name_hi")
         self.own_sources = _names(ids, Mou.sources, "pk")
         self.parties = _grouped(
             MouParty.objects.filter(among(ids)).order_by("order", "pk"),
             "party__name",
+            "party__name_hi",
             "party__short_name",
             "party__other_names",
             "party__parent__name",
@@ -194,7 +196,9 @@ class Records:
             ]
             order = [source_id for (source_id,) in self.own_sources[pk]]
             order += [row["source_id"] for row in facts]
-            order += [s for _, programme in self.programmes[pk] for s in benefit_sources[programme]]
+            order += [
+                s for *_names, programme in self.programmes[pk] for s in benefit_sources[programme]
+            ]
             order += [mou["status_source_id"]]
             order += [row["status_source_id"] for row in self.commitments[pk]]
             cited[pk] = list(dict.fromkeys(s for s in order if s is not None))
@@ -234,13 +238,13 @@ def mou_documents(ids, records=None):
             "term_months": mou["term_months"],
             "summary": mou["summary"],
             "objectives": mou["objectives"],
-            "states": [name for (name,) in records.states[pk]],
-            "programmes": [name for name, _ in records.programmes[pk]],
-            "sectors": [name for (name,) in records.sectors[pk]],
+            "states": [name for name, _hindi in records.states[pk]],
+            "programmes": [name for name, _hindi, _pk in records.programmes[pk]],
+            "sectors": [name for name, _hindi in records.sectors[pk]],
             "clusters": [
                 Cluster.describe(place, product) for place, product, _ in records.clusters[pk]
             ],
-            "beneficiaries": [name for (name,) in records.beneficiaries[pk]],
+            "beneficiaries": [name for name, _hindi in records.beneficiaries[pk]],
             "parties": [
                 {
                     "name": row["party__name"],

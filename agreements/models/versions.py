@@ -13,7 +13,7 @@ import json
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .bulk import among, insert_rows
 from .freshness import bump
@@ -163,7 +163,9 @@ def record_versions(mous, note, *, user=None, correction=False, reindex=False):
     if not reindex:
         mous = mous.filter(published=True)
     ids = sorted(mous.order_by().values_list("pk", flat=True))
-    with transaction.atomic():
+    # A version is data: its words (statuses, roles, dates) in English, whichever
+    # language the request that saved it was in.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         for start in range(0, len(ids), CHUNK_SIZE):
             chunk = ids[start : start + CHUNK_SIZE]
             records = Records(chunk)
@@ -206,7 +208,9 @@ VERSION_FIELDS = [
 
 
 def _json(value):
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """``value`` as compact JSON; the models' choice labels (translatable, so lazy) as
+    their text in the active language."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _latest_versions(mou_ids):

@@ -3,8 +3,9 @@
 a fixed number of queries, ``values()`` only: no model instances).
 
 List columns (parties, people, places, topics, sources) hold one entry per line, its
-display name first and the other names it is found by after ``ALIASES``; the ``labels``
-column says what each line is, so a result can say "matched: party Amazon India".
+display name first and the other names it is found by (its Hindi name among them) after
+``ALIASES``; the ``labels`` column says what each line is, so a result can say
+"matched: party Amazon India".
 """
 
 import functools
@@ -76,6 +77,7 @@ def build_rows(ids, records=None):
                 "party",
                 _line(
                     link["party__name"],
+                    link["party__name_hi"],
                     link["party__short_name"],
                     *other_names,
                     link["party__parent__name"] or "",
@@ -83,8 +85,8 @@ def build_rows(ids, records=None):
                 ),
             )
             doc.add("people", "signatory", _line(link["signatory"], link["signatory_title"]))
-        for (name,) in records.states[mou_id]:
-            doc.add("places", "state", _line(name))
+        for name, name_hi in records.states[mou_id]:
+            doc.add("places", "state", _line(name, name_hi))
         for place, product, state in records.clusters[mou_id]:
             doc.add("places", "cluster", _line(Cluster.describe(place, product), state))
         for label, names in (
@@ -92,8 +94,8 @@ def build_rows(ids, records=None):
             ("sector", records.sectors[mou_id]),
             ("meant to help", records.beneficiaries[mou_id]),
         ):
-            for name, *_ in names:
-                doc.add("topics", label, _line(name))
+            for name, name_hi, *_ in names:
+                doc.add("topics", label, _line(name, name_hi))
         for row in records.commitments[mou_id]:
             doc.add(
                 "commitments",

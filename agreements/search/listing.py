@@ -10,8 +10,10 @@ import difflib
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Mou, Party, Programme, Sector, State
+from ..models.entities import localized_name
 from . import explain
 from .query import key, words_of
 
@@ -38,10 +40,10 @@ def _query(data, **changes):
 
 # The facets that count MoUs through a relation: (filter name, label, model, how many).
 RELATED_FACETS = [
-    ("state", "By state or UT", State, None),
-    ("party", "By company or government body", Party, FACET_LIMIT),
-    ("programme", "By programme", Programme, FACET_LIMIT),
-    ("sector", "By sector", Sector, None),
+    ("state", _("By state or UT"), State, None),
+    ("party", _("By company or government body"), Party, FACET_LIMIT),
+    ("programme", _("By programme"), Programme, FACET_LIMIT),
+    ("sector", _("By sector"), Sector, None),
 ]
 YEAR_FILTERS = {"year_from", "year_to", "undated"}
 
@@ -72,19 +74,19 @@ def _count_sql(rows, active):
         # the order written (from the matched rows to their links, never every link to
         # the matched rows); PostgreSQL plans it as any join.
         parts.append(
-            f"SELECT '{name}', t.slug, t.name, counted.n FROM ("  # noqa: S608
+            f"SELECT '{name}', t.slug, t.name, t.name_hi, counted.n FROM ("  # noqa: S608
             f"SELECT link.{target_column} AS target, COUNT(*) AS n FROM matched "
             f"CROSS JOIN {through.db_table} link WHERE link.{mou_column} = matched.id "
             f"GROUP BY link.{target_column}) counted JOIN {table} t ON t.id = counted.target"
         )
     if "status" not in active:
         parts.append(
-            "SELECT 'status', current_status, current_status, COUNT(*) FROM matched "
+            "SELECT 'status', current_status, current_status, '', COUNT(*) FROM matched "
             "GROUP BY current_status"
         )
     if not active & YEAR_FILTERS:
         year = _year_sql()
-        parts.append(f"SELECT 'year', {year}, {year}, COUNT(*) FROM matched GROUP BY {year}")  # noqa: S608
+        parts.append(f"SELECT 'year', {year}, {year}, '', COUNT(*) FROM matched GROUP BY {year}")  # noqa: S608
     if not parts:
         return None, None
     union = " UNION ALL ".join(parts)
@@ -103,8 +105,8 @@ def facets(filterset):
     counts = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for facet, key_, label, count in cursor.fetchall():
-            counts.setdefault(facet, []).append((key_, label, count))
+        for facet, key_, name, name_hi, count in cursor.fetchall():
+            counts.setdefault(facet, []).append((key_, localized_name(name, name_hi), count))
     data = filterset.data
     result = []
     for name, label, _model, limit in RELATED_FACETS:
@@ -115,15 +117,15 @@ def facets(filterset):
         if limit:
             facet.items = facet.items[:limit]
     labels = dict(Mou.Status.choices)
-    facet = Facet("status", "By status now")
+    facet = Facet("status", _("By status now"))
     for status, _same, n in sorted(counts.get("status", []), key=lambda row: -row[2]):
         facet.items.append((labels.get(status, status), n, _query(data, status=status)))
     result.append(facet)
-    facet = Facet("year", "By year")
+    facet = Facet("year", _("By year"))
     years = sorted(counts.get("year", []), key=lambda row: -int(row[0] or 0))
     for year, _same, n in years:
         if year is None:
-            facet.items.append(("Date not reported", n, _query(data, undated="only")))
+            facet.items.append((_("Date not reported"), n, _query(data, undated="only")))
         else:
             year = str(int(year))
             facet.items.append((year, n, _query(data, year_from=year, year_to=year)))

@@ -9,6 +9,8 @@ for the states too small to pick out. No query: ``states`` is read as given.
 """
 
 from django import template
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..formats import indian_number
 from ..indiamap import LICENCE_URL, range_label, shade_bounds, shade_of, vendored_map
@@ -16,10 +18,24 @@ from ..indiamap import LICENCE_URL, range_label, shade_bounds, shade_of, vendore
 register = template.Library()
 
 
+# The territories the map's notes name, for a map of only some states (an MoU's).
+NOTE_NAMES = {
+    "LA": _("Ladakh"),
+    "JK": _("Jammu and Kashmir"),
+    "DH": _("Dadra and Nagar Haveli and Daman and Diu"),
+}
+
+
+def note_name(by_code, code):
+    """The name a map note gives the territory ``code``, in the page's language."""
+    state = by_code.get(code)
+    return state.display_name if state else NOTE_NAMES[code]
+
+
 def mous_phrase(count):
     if not count:
-        return "no MoU"
-    return f"{indian_number(count)} MoU{'' if count == 1 else 's'}"
+        return gettext("no MoU")
+    return ngettext("%(n)s MoU", "%(n)s MoUs", count) % {"n": indian_number(count)}
 
 
 @register.inclusion_tag("includes/india_map.html")
@@ -41,33 +57,39 @@ def india_map(states, caption, highlight=False, small=False, map_id="india-map")
         if highlight:
             marked = [s for s in [state, *inside] if s is not None]
             if marked:
-                names = " and ".join(s.name for s in marked)
+                names = gettext(" and ").join(s.display_name for s in marked)
                 shape.update(href=marked[0].get_absolute_url(), label=names, sort=names)
                 shape["class"] = "map-marked"
                 if state is None:  # only a state drawn within this shape
-                    shape["label"] += f" (drawn within {vendored.names[code][0]} on this map)"
+                    shape["label"] += gettext(" (drawn within %(shape)s on this map)") % {
+                        "shape": vendored.names[code][0]
+                    }
         elif state is not None:
             count = getattr(state, "mou_count", 0) or 0
-            label = f"{state.name}: {mous_phrase(count)}"
+            label = f"{state.display_name}: {mous_phrase(count)}"
             for other in inside:
-                label += (
-                    f". This shape also holds {other.name} ({mous_phrase(other.mou_count)}), "
-                    "which this map does not draw on its own"
-                )
+                label += gettext(
+                    ". This shape also holds %(other)s (%(mous)s), which this map does not "
+                    "draw on its own"
+                ) % {"other": other.display_name, "mous": mous_phrase(other.mou_count)}
             shade = shade_of(count, bounds)
-            shape.update(href=state.get_absolute_url(), label=label, sort=state.name)
+            shape.update(href=state.get_absolute_url(), label=label, sort=state.display_name)
             shape["class"] = f"map-level-{shade}"
         shapes.append(shape)
     shapes.sort(key=lambda shape: (not shape["href"], shape["sort"]))
 
-    legend = [] if highlight else [("map-level-0", "No MoU")]
+    legend = [] if highlight else [("map-level-0", gettext("No MoU"))]
     legend += [(f"map-level-{n}", range_label(*b)) for n, b in enumerate(bounds, start=1)]
     drawn_within = [
-        {"state": by_code.get(code), "within": by_code.get(within), "code": code}
+        {
+            "state": by_code.get(code),
+            "name": note_name(by_code, code),
+            "within": note_name(by_code, within),
+        }
         for code, within in vendored.drawn_within.items()
     ]
     split = [
-        {"state": by_code.get(code), "parts": names}
+        {"state": by_code.get(code), "name": note_name(by_code, code), "parts": names}
         for code, names in vendored.names.items()
         if len(names) > 1
     ]

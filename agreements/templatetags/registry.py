@@ -7,10 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from mouregistry import i18n
 
 from ..formats import indian_number
+from ..models.entities import in_hindi
 
 register = template.Library()
 
@@ -19,11 +21,43 @@ register.filter(indian_number)
 
 
 @register.simple_tag
+def in_english():
+    """`` lang="en"`` on Hindi pages, for an element whose text stays in English as its
+    source or the registry wrote it (an MoU's title, a summary, a quote); nothing on
+    English pages."""
+    return mark_safe(' lang="en"') if in_hindi() else ""  # noqa: S308 (a constant)
+
+
+@register.filter
+def shown_name(obj):
+    """A record's name as the page shows it: its ``display_name`` (the Hindi name on
+    Hindi pages where it has one), marked ``lang="en"`` where a Hindi page shows an
+    English name (a party, a cluster, a source), so that screen readers say it in
+    English. Escaped."""
+    name = getattr(obj, "display_name", None) or str(obj)
+    if in_hindi() and name != getattr(obj, "name_hi", None):
+        return format_html('<span lang="en">{}</span>', name)
+    return name
+
+
+@register.filter
+def heading_name(obj):
+    """A record's name in its page's heading: on Hindi pages the Hindi name with the
+    English one beside it, "उत्तर प्रदेश (Uttar Pradesh)", as readers meet both."""
+    if in_hindi() and getattr(obj, "name_hi", ""):
+        return format_html('{} (<span lang="en">{}</span>)', obj.name_hi, obj.name)
+    return shown_name(obj)
+
+
+@register.simple_tag
 def links(objects, separator=", "):
     """Each object as a link to its page, joined: how every list of states, parties,
-    programmes, sectors or clusters is written. Names are escaped."""
+    programmes, sectors or clusters is written. Names are escaped, in the page's
+    language (``shown_name``)."""
     return format_html_join(
-        separator, '<a href="{}">{}</a>', ((obj.get_absolute_url(), obj) for obj in objects)
+        separator,
+        '<a href="{}">{}</a>',
+        ((obj.get_absolute_url(), shown_name(obj)) for obj in objects),
     )
 
 
