@@ -181,9 +181,27 @@ def test_no_internal_note_appears_in_any_source_or_mou_list_or_detail(client):
     urls += [f"/api/v1/sources/{pk}/" for pk in Source.objects.values_list("pk", flat=True)]
     urls += [f"/api/v1/mous/{slug}/" for slug in Mou.objects.values_list("slug", flat=True)]
     for url in urls:
-        body = client.get(url)
-        assert body.status_code == 200, url
-        assert leaked(body.content.decode("unicode_escape")) == [], url
+        assert leaked("\n".join(texts(api(client, url)))) == [], url
+
+
+def texts(data):
+    """Every string in a JSON document, keys and values."""
+    if isinstance(data, dict):
+        return [text for key, value in data.items() for text in [key, *texts(value)]]
+    if isinstance(data, list):
+        return [text for item in data for text in texts(item)]
+    return [data] if isinstance(data, str) else []
+
+
+@pytest.mark.usefixtures("founding_articles")
+@pytest.mark.parametrize("url", ["/api/v1/parties/flipkart/", "/api/v1/states/assam/"])
+def test_a_party_or_state_links_to_its_published_mous(client, url):
+    named = api(client, url)
+    rows = every_page(client, named["mous"])
+    assert len(rows) == named["mou_count"] > 0
+    assert all(
+        named["name"] in [*row["states"], *(p["name"] for p in row["parties"])] for row in rows
+    )
 
 
 @pytest.mark.usefixtures("founding_articles")

@@ -365,7 +365,38 @@ ACCESSIBILITY_PAGES = [
     "/about/",
     "/about/data/",
     "/no-such-page/",
+    # The pages translated into Hindi so far (tests/test_i18n.py TRANSLATED_PAGES).
+    "/hi/",
+    "/hi/mous/",
+    "/hi/mous/?state=uttar-pradesh",
+    "/hi/mous/?q=हस्तशिल्प",
+    "/hi/mous/?q=flipcart&state=gujarat",
+    "/hi/states/uttar-pradesh/",
+    "/hi/no-such-page/",
 ]
+
+# The Hindi pages to look at, by the screenshot's name.
+HINDI_SCREENSHOTS = {
+    "hi1-home": "/hi/",
+    "hi2-list-uttar-pradesh": "/hi/mous/?state=uttar-pradesh",
+    "hi3-searched-handicrafts": "/hi/mous/?q=हस्तशिल्प",
+    "hi4-nothing-found": "/hi/mous/?q=flipcart&state=gujarat",
+    "hi5-state": "/hi/states/uttar-pradesh/",
+    "hi6-not-found": "/hi/no-such-page/",
+}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("name", HINDI_SCREENSHOTS)
+def test_a_hindi_page_reads_in_hindi_at_both_widths(open_page, name, viewport):
+    """Each Hindi page kind in Devanagari (Noto Sans Devanagari, fonts-noto-core), no
+    wider than the screen, with a way back to its English twin."""
+    page = open_page(HINDI_SCREENSHOTS[name], viewport=viewport)
+    expect(page.locator("html")).to_have_attribute("lang", "hi")
+    expect(page.get_by_role("link", name="English")).to_be_visible()
+    scroll_width, width, wide = overflow(page)
+    assert scroll_width <= width, wide
+    screenshot(page, f"{name}-{'phone' if viewport is PHONE else 'desktop'}")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import dictionary, exports
+from ..filters import MouFilter
 from ..models import (
     Cluster,
     Commitment,
@@ -301,8 +302,6 @@ class EntitySerializer(serializers.ModelSerializer):
     mou_count = serializers.IntegerField(help_text="How many published MoUs name it.")
     mous = serializers.SerializerMethodField(help_text="Its published MoUs, in the API.")
 
-    # The MoU list's filter that selects this kind's MoUs (``MouFilter``).
-    filter_name = ""
     common_fields = ["slug", "url", "mou_count", "mous"]
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -311,8 +310,18 @@ class EntitySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_mous(self, obj):
-        path = f"{reverse('api:mou-list')}?{self.filter_name}={obj.slug}"
+        path = f"{reverse('api:mou-list')}?{mou_filter_by(type(obj))}={obj.slug}"
         return self.context["request"].build_absolute_uri(path)
+
+
+def mou_filter_by(model):
+    """The name of the MoU list's filter by ``model`` (``MouFilter``'s ``state``,
+    ``party``, ...), so that ``mous`` links the filter the list itself defines."""
+    return next(
+        name
+        for name, choice in MouFilter.base_filters.items()
+        if getattr(choice, "queryset", None) is not None and choice.queryset.model is model
+    )
 
 
 def named(help_text):
@@ -323,15 +332,12 @@ def named(help_text):
 
 
 class StateSerializer(EntitySerializer):
-    filter_name = "state"
-
     class Meta:
         model = State
         fields = ["name", "code", "kind", *EntitySerializer.common_fields]
 
 
 class PartySerializer(EntitySerializer):
-    filter_name = "party"
     state = named("The state it belongs to, by name.")
     parent = named("The organisation it belongs to, by name.")
 
@@ -350,7 +356,6 @@ class PartySerializer(EntitySerializer):
 
 
 class ProgrammeSerializer(EntitySerializer):
-    filter_name = "programme"
     owner = named("Who runs it, by name.")
 
     class Meta:
@@ -365,15 +370,12 @@ class ProgrammeSerializer(EntitySerializer):
 
 
 class SectorSerializer(EntitySerializer):
-    filter_name = "sector"
-
     class Meta:
         model = Sector
         fields = ["name", "description", *EntitySerializer.common_fields]
 
 
 class ClusterSerializer(EntitySerializer):
-    filter_name = "cluster"
     state = named("Its state, by name.")
     sector = named("Its sector, by name.")
 

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from .. import exports
 from ..filters import CommitmentFilter, MouFilter
-from ..models import Cluster, Commitment, Mou, Party, Programme, Sector, Source, State
+from ..models import Commitment, Mou, Source
 from . import schema, serializers
 
 LICENCE_LINK = f'<{exports.DATA_LICENCE["url"]}>; rel="license"'
@@ -58,24 +58,20 @@ class RegistryViewSet(LicensedMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-def counted(model, *related):
-    """Every public row of ``model``, with its related rows and ``mou_count``, its number
-    of published MoUs (zeros included): one query."""
-    rows = model.objects.public().select_related(*related)
-    return Mou.objects.published().counted(rows)
+def documented(many, one, description="", one_description=""):
+    """The summaries (and descriptions) of a kind's two endpoints in the OpenAPI document."""
+    return extend_schema_view(
+        list=extend_schema(summary=many, description=description),
+        retrieve=extend_schema(summary=one, description=one_description or description),
+    )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="MoUs",
-        description="Published MoUs, filtered and searched as on /mous/ (same parameters); "
-        "newest first, best match first when searched.",
-    ),
-    retrieve=extend_schema(
-        summary="An MoU",
-        description="One published MoU with everything its page shows, each fact with its "
-        "quote and source.",
-    ),
+@documented(
+    "MoUs",
+    "An MoU",
+    "Published MoUs, filtered and searched as on /mous/ (same parameters); newest first, "
+    "best match first when searched.",
+    "One published MoU with everything its page shows, each fact with its quote and source.",
 )
 class MouViewSet(RegistryViewSet):
     filter_backends = [DjangoFilterBackend]
@@ -91,16 +87,19 @@ class MouViewSet(RegistryViewSet):
         return serializers.MouSerializer
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Commitments",
-        description="Every commitment of a published MoU, filtered as on /commitments/.",
-    ),
-    retrieve=extend_schema(summary="A commitment"),
-)
-class CommitmentViewSet(RegistryViewSet):
+class ById:
+    """Addressed by id, for what has no slug."""
+
     lookup_field = "pk"
     lookup_value_regex = r"[0-9]{1,18}"
+
+
+@documented(
+    "Commitments",
+    "A commitment",
+    "Every commitment of a published MoU, filtered as on /commitments/.",
+)
+class CommitmentViewSet(ById, RegistryViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = CommitmentFilter
     serializer_class = serializers.CommitmentSerializer
@@ -109,72 +108,51 @@ class CommitmentViewSet(RegistryViewSet):
         return Commitment.objects.public().for_export()
 
 
-@extend_schema_view(
-    list=extend_schema(summary="States", description="All 36 states and union territories."),
-    retrieve=extend_schema(summary="A state"),
+@documented(
+    "Sources", "A source", "Every public source (not those only drafts cite), newest first."
 )
-class StateViewSet(RegistryViewSet):
-    serializer_class = serializers.StateSerializer
-
-    def get_queryset(self):
-        return counted(State)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Parties", description="Every public party, A to Z."),
-    retrieve=extend_schema(summary="A party"),
-)
-class PartyViewSet(RegistryViewSet):
-    serializer_class = serializers.PartySerializer
-
-    def get_queryset(self):
-        return counted(Party, "state", "parent")
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Programmes", description="Every public programme, A to Z."),
-    retrieve=extend_schema(summary="A programme"),
-)
-class ProgrammeViewSet(RegistryViewSet):
-    serializer_class = serializers.ProgrammeSerializer
-
-    def get_queryset(self):
-        return counted(Programme, "owner")
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Sectors", description="Every public sector, A to Z."),
-    retrieve=extend_schema(summary="A sector"),
-)
-class SectorViewSet(RegistryViewSet):
-    serializer_class = serializers.SectorSerializer
-
-    def get_queryset(self):
-        return counted(Sector)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Clusters", description="Every public product cluster."),
-    retrieve=extend_schema(summary="A cluster"),
-)
-class ClusterViewSet(RegistryViewSet):
-    serializer_class = serializers.ClusterSerializer
-
-    def get_queryset(self):
-        return counted(Cluster, "state", "sector")
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Sources",
-        description="Every public source (not those only drafts cite), newest first.",
-    ),
-    retrieve=extend_schema(summary="A source"),
-)
-class SourceViewSet(RegistryViewSet):
-    lookup_field = "pk"
-    lookup_value_regex = r"[0-9]{1,18}"
+class SourceViewSet(ById, RegistryViewSet):
     serializer_class = serializers.SourceSerializer
 
     def get_queryset(self):
         return Source.objects.public().with_fact_count()
+
+
+class EntityViewSet(RegistryViewSet):
+    """A kind of thing MoUs name (its serializer's model): every public one, with the
+    rows its serializer names (``related``) and ``mou_count``, its number of published
+    MoUs, zeros included. One query a page."""
+
+    related = ()
+
+    def get_queryset(self):
+        rows = self.serializer_class.Meta.model.objects.public().select_related(*self.related)
+        return Mou.objects.published().counted(rows)
+
+
+@documented("States", "A state", "All 36 states and union territories.")
+class StateViewSet(EntityViewSet):
+    serializer_class = serializers.StateSerializer
+
+
+@documented("Parties", "A party", "Every public party, A to Z.")
+class PartyViewSet(EntityViewSet):
+    serializer_class = serializers.PartySerializer
+    related = ["state", "parent"]
+
+
+@documented("Programmes", "A programme", "Every public programme, A to Z.")
+class ProgrammeViewSet(EntityViewSet):
+    serializer_class = serializers.ProgrammeSerializer
+    related = ["owner"]
+
+
+@documented("Sectors", "A sector", "Every public sector, A to Z.")
+class SectorViewSet(EntityViewSet):
+    serializer_class = serializers.SectorSerializer
+
+
+@documented("Clusters", "A cluster", "Every public product cluster.")
+class ClusterViewSet(EntityViewSet):
+    serializer_class = serializers.ClusterSerializer
+    related = ["state", "sector"]
