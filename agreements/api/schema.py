@@ -51,8 +51,8 @@ class RegistrySchema(AutoSchema):
     def _describe_filters(self, parameters):
         """What drf-spectacular cannot see of the list filters: an empty value means any
         (as the list page's form sends an unchosen field), a choice is one of its values
-        (``followed_up`` is "yes" or "no", not the model's boolean), and a year is a whole
-        number within its bounds."""
+        (``followed_up`` is "yes" or "no", not the model's boolean), a year is a whole
+        number within its bounds, and each is described in the form's own words."""
         filterset = getattr(self.view, "filterset_class", None)
         if filterset is None or not self._is_list_view():
             return
@@ -62,13 +62,19 @@ class RegistrySchema(AutoSchema):
                 continue
             parameter["allowEmptyValue"] = True
             field = found.field
-            if isinstance(field, forms.ChoiceField) and not hasattr(field, "queryset"):
-                values = [value for value, _label in field.choices if value != ""]
-                parameter["schema"] = {"type": "string", "enum": values}
+            words = [f"{field.label}.", str(field.help_text)]
+            if hasattr(field, "queryset"):
+                named_by = "name" if found.extra["to_field_name"] == "name" else "slug"
+                words.append(f"By {named_by}; one the registry does not know is a 400.")
+            elif isinstance(field, forms.ChoiceField):
+                choices = [(value, label) for value, label in field.choices if value != ""]
+                parameter["schema"] = {"type": "string", "enum": [v for v, _ in choices]}
+                words.append("; ".join(f"“{value}”: {label}" for value, label in choices) + ".")
             elif isinstance(field, forms.IntegerField):
                 parameter["schema"].update(
                     type="integer", minimum=field.min_value, maximum=field.max_value
                 )
+            parameter["description"] = " ".join(word for word in words if word)
 
 
 def with_licence(result, **kwargs):
