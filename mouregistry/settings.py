@@ -264,9 +264,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 REQUEST_MAX_BODY_BYTES = 64 * 1024
 STAFF_REQUEST_MAX_BODY_BYTES = 5 * 1024 * 1024 // 2
 
-# Security: strict in production, overridable where a proxy terminates TLS.
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The read-only API (agreements.api): public data as JSON to anyone, no session, no
 # browsable pages (the reference page, /api/v1/, is the site's own), documented by
 # drf-spectacular from the views and the list filters' FilterSets.
@@ -308,6 +305,9 @@ CORS_URLS_REGEX = r"^/api/"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["Link", "Retry-After"]
 
+# Security: strict in production, overridable where a proxy terminates TLS.
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
