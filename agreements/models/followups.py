@@ -173,9 +173,9 @@ class FollowUp(RefreshesItsMou, SourcedModel):
     @staticmethod
     def describe_status(commitment_id, commitment_status, mou_status):
         if commitment_id and commitment_status:
-            return CommitmentStatus(commitment_status).label
+            return str(CommitmentStatus(commitment_status).label)
         if mou_status:
-            return MouStatus(mou_status).label
+            return str(MouStatus(mou_status).label)
         return None
 
     def clean(self):

@@ -38,6 +38,8 @@ MOU_FIELDS = (
     "summary",
     "objectives",
 )
+# Choice labels, translatable and so lazy: a document holds them as text, in English
+# (``record_versions`` builds documents in the default language).
 STATUS = dict(MouStatus.choices)
 COMMITMENT_STATUS = dict(Commitment.Status.choices)
 KIND = dict(Commitment.Kind.choices)
@@ -222,8 +224,8 @@ def mou_documents(ids, records=None):
             "title": mou["title"],
             "slug": mou["slug"],
             "reference": mou["reference"],
-            "status": STATUS[mou["status"]],
-            "current_status": STATUS[mou["current_status"]],
+            "status": str(STATUS[mou["status"]]),
+            "current_status": str(STATUS[mou["current_status"]]),
             "status_source": numbers.get(mou["status_source_id"]),
             "date": mou["signed_on"].isoformat() if mou["signed_on"] else None,
             "date_precision": mou["signed_on_precision"],
@@ -248,7 +250,7 @@ def mou_documents(ids, records=None):
             "parties": [
                 {
                     "name": row["party__name"],
-                    "role": ROLE[row["role"]],
+                    "role": str(ROLE[row["role"]]),
                     "signatory": Reaction.describe_speaker(
                         row["signatory"], row["signatory_title"]
                     ),
@@ -258,11 +260,11 @@ def mou_documents(ids, records=None):
             "commitments": [
                 {
                     "who": row["party__name"] or "",
-                    "kind": KIND[row["kind"]],
+                    "kind": str(KIND[row["kind"]]),
                     "description": row["description"],
                     "target": Commitment.describe_target(row["target_value"], row["target_unit"]),
                     "period": row["period"],
-                    "status": COMMITMENT_STATUS[row["current_status"]],
+                    "status": str(COMMITMENT_STATUS[row["current_status"]]),
                     "due_on": row["due_on"].isoformat() if row["due_on"] else None,
                     "source": numbers.get(row["source_id"]),
                     "quote": row["quote"],
@@ -290,7 +292,7 @@ def mou_documents(ids, records=None):
             ],
             "reactions": [
                 {
-                    "stance": STANCE[row["stance"]],
+                    "stance": str(STANCE[row["stance"]]),
                     "who": Reaction.describe_speaker(row["speaker"], row["speaker_title"])
                     or row["party__name"]
                     or "",

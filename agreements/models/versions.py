@@ -208,9 +208,7 @@ VERSION_FIELDS = [
 
 
 def _json(value):
-    """``value`` as compact JSON; the models' choice labels (translatable, so lazy) as
-    their text in the active language."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _latest_versions(mou_ids):
