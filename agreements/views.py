@@ -10,14 +10,16 @@ has no page (staff who may view MoUs, Editors and Viewers, may preview both).
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -47,19 +49,34 @@ from .models import (
     State,
 )
 from .models.facts import STATUS_MEANINGS
-from .models.freshness import cached
+from .models.freshness import cached, cached_query
 from .search import listing
 
 PER_PAGE = 25
+
+
+class CountCachedPaginator(Paginator):
+    """A paginator whose COUNT is cached until the data changes (``cached_query``): at
+    200,000 MoUs the count of a state's or a search's MoUs costs more than reading the
+    page's rows, and the answer is the same for every page and every reader."""
+
+    def __init__(self, request, queryset, per_page):
+        super().__init__(queryset, per_page)
+        self.request = request
+
+    @cached_property
+    def count(self):
+        return cached_query(self.request, "count", self.object_list, QuerySet.count)
 
 
 def paginate(request, queryset):
     """The requested page; a page number past the end (or not a number) gives the
     nearest real page and a note for the template, never a 404.
 
-    Costs two queries: a COUNT and the page's rows.
+    Costs two queries, a COUNT and the page's rows; the COUNT only on the first view of
+    this list since the data changed.
     """
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page = CountCachedPaginator(request, queryset, PER_PAGE).get_page(request.GET.get("page"))
     asked = request.GET.get("page")
     note = ""
     if asked not in (None, "", str(page.number)):
@@ -289,7 +306,8 @@ def state_list(request):
     it: one query."""
     sort = request.GET.get("sort")
     sort = sort if sort in STATE_ORDERS else "name"
-    states = list(Mou.objects.published().per_state().order_by(*STATE_ORDERS[sort]))
+    states = Mou.objects.published().per_state().order_by(*STATE_ORDERS[sort])
+    states = cached_query(request, "rows", states)
     context = {
         "states": states,
         "sort": sort,
@@ -326,12 +344,13 @@ def party_group(kind):
     return PARTY_GROUPS[-1][:2]
 
 
-def counted_index(request, model, *select_related):
-    """Every row of ``model`` the visitor may see (``visible_to``), A to Z, each with
-    ``mou_count``, its number of published MoUs (zeros included): one query."""
+def counted_index(request, model, *select_related, order=None):
+    """Every row of ``model`` the visitor may see (``visible_to``), A to Z (or in
+    ``order``), each with ``mou_count``, its number of published MoUs (zeros included):
+    one query, cached until the data changes."""
     rows = model.objects.visible_to(request.user).select_related(*select_related)
-    order = [Lower(field) for field in model._meta.ordering]
-    return Mou.objects.published().counted(rows).order_by(*order, "pk")
+    order = order or [*(Lower(field) for field in model._meta.ordering), "pk"]
+    return cached_query(request, "rows", Mou.objects.published().counted(rows).order_by(*order))
 
 
 def party_list(request):
@@ -360,9 +379,8 @@ def sector_list(request):
 
 def cluster_list(request):
     """Every public cluster by state, A to Z: one query."""
-    clusters = counted_index(request, Cluster, "state", "sector").order_by(
-        "state__name", Lower("place"), Lower("product"), "pk"
-    )
+    order = ["state__name", Lower("place"), Lower("product"), "pk"]
+    clusters = counted_index(request, Cluster, "state", "sector", order=order)
     return render(request, "agreements/cluster_list.html", {"clusters": clusters})
 
 
@@ -421,7 +439,7 @@ class EntityPage:
             **(self.more_context(request, obj, mous) if self.more_context else {}),
         }
         if self.with_map and page.paginator.count:
-            context["map_states"] = list(mous.counted(State.objects.all()))
+            context["map_states"] = cached_query(request, "rows", mous.counted(State.objects.all()))
         if self.model in FIGURE_SUBJECTS:
             context["figures"] = ReportedFigure.objects.about(obj)
         if commitments := CommitmentFilter.base_filters.get(self.filter_name):
@@ -452,7 +470,7 @@ ROLL_UP = 10
 def _state_context(request, state, mous):
     """What the state's MoUs hold, rolled up: their parties and programmes (most MoUs
     first), its clusters, and the latest of their commitments and reactions. One query
-    each."""
+    each, cached until the data changes: each aggregates thousands of MoUs at scale."""
     clusters = Cluster.objects.visible_to(request.user).filter(state=state)
     commitments = Commitment.objects.public().filter(mou__states=state).for_list()
     reactions = (
@@ -460,12 +478,13 @@ def _state_context(request, state, mous):
         .select_related("party", "source", "mou")
         .order_by(F("mou__signed_on").desc(nulls_last=True), "mou__title", "pk")
     )
+    rows = functools.partial(cached_query, request, "rows")
     return {
-        "clusters": mous.counted(clusters).select_related("sector"),
-        "parties": mous.ranked(Party.objects.all()),
-        "programmes": mous.ranked(Programme.objects.all()),
-        "commitments": commitments[:ROLL_UP],
-        "reactions": reactions[: ROLL_UP + 1],
+        "clusters": rows(mous.counted(clusters).select_related("sector")),
+        "parties": rows(mous.ranked(Party.objects.all())),
+        "programmes": rows(mous.ranked(Programme.objects.all())),
+        "commitments": rows(commitments[:ROLL_UP]),
+        "reactions": rows(reactions[: ROLL_UP + 1]),
         "roll_up": ROLL_UP,
     }
 

@@ -115,3 +115,33 @@ def test_a_change_after_a_rolled_back_one_still_bumps_the_version(gujarat_mou):
         raise RuntimeError("the editor's save failed")
     gujarat_mou.save()
     assert DataVersion.current().number > before
+
+
+def test_a_lists_cached_count_and_a_states_roll_ups_change_with_the_data(
+    client, gujarat_mou, make_mou, amazon, gujarat, django_assert_max_num_queries
+):
+    """What a page reads beside its rows (the paginator's COUNT, a state's parties) is
+    cached under the data version: the second view of another page of the same list
+    does not count again, and a new MoU shows in both at once."""
+    state = f"/states/{gujarat.slug}/"
+    assert client.get(state).context["page"].paginator.count == 1
+    with CaptureQueriesContext(connection) as other_page:
+        client.get(state + "?page=2")  # another address, so not from the page cache
+    assert not any("COUNT(" in query["sql"] for query in other_page.captured_queries)
+    make_mou("A second Gujarat MoU", parties=[amazon], states=[gujarat])
+    again = client.get(state)
+    assert again.context["page"].paginator.count == 2
+    assert [(p.name, p.mou_count) for p in again.context["parties"]][0] == ("Amazon India", 2)
+
+
+def test_staff_who_see_drafts_never_share_a_cached_index_with_the_public(
+    client, editor, gujarat_mou, make_mou, gujarat
+):
+    from agreements.models import Party
+
+    secret = Party.objects.create(name="Named only by a draft", kind="company")
+    make_mou("A draft", parties=[secret], states=[gujarat], published=False)
+    client.force_login(editor)
+    assert secret.name in client.get("/parties/").content.decode()
+    client.logout()
+    assert secret.name not in client.get("/parties/").content.decode()

@@ -13,6 +13,7 @@ import hashlib
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.functions import Now
@@ -55,6 +56,19 @@ def cached(request, name, compute, *key):
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
     version = getattr(request, "data_version", None) or DataVersion.current()
     return cache.get_or_set(f"{name}:{version.number}:{digest}", compute, CACHED_SECONDS)
+
+
+def cached_query(request, name, queryset, compute=list):
+    """``compute(queryset)`` (its rows by default), cached under the data version and the
+    query's own SQL and parameters: the same query has the same answer until the data
+    changes, whoever asks, and a query that differs (a visitor who may see drafts, another
+    filter) is another entry. For what a page reads beside its own rows: its paginator's
+    COUNT, the roll-ups of a state's or a party's MoUs, the counts on a map."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return compute(queryset.none())
+    return cached(request, name, lambda: compute(queryset), sql, params)
 
 
 def bump():
