@@ -39,6 +39,9 @@ class RegistrySchema(AutoSchema):
         if operation is None:
             return None
         self._describe_filters(operation.get("parameters", []))
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and self.view.lookup_field == "pk":
+                parameter["schema"] = {"type": "integer", "minimum": 1}  # not the regex's text
         error = self.resolve_serializer(ErrorSerializer, "response").ref
         codes = [code for code in ERRORS if code != "400" or self._is_list_view()]
         for code in codes:

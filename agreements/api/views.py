@@ -62,7 +62,9 @@ def documented(many, one, description="", one_description=""):
     """The summaries (and descriptions) of a kind's two endpoints in the OpenAPI document."""
     return extend_schema_view(
         list=extend_schema(summary=many, description=description),
-        retrieve=extend_schema(summary=one, description=one_description or description),
+        retrieve=extend_schema(
+            summary=one, description=one_description or f"{one}, as a row of the list."
+        ),
     )
 
 
