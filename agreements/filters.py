@@ -468,7 +468,7 @@ def filtered(request, filterset_class):
     built = request.__dict__.setdefault("filtersets", {})
     if filterset_class not in built:
         queryset = filterset_class.public_rows()
-        built[filterset_class] = filterset_class(request.GET, queryset=queryset)
+        built[filterset_class] = filterset_class(request.GET, queryset=queryset, request=request)
     return built[filterset_class]
 
 
