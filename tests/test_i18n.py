@@ -226,6 +226,9 @@ def test_hindi_names_are_shown_on_hindi_pages_with_the_english_beside_them(clien
     listing = client.get("/hi/mous/").content.decode()
     assert ">हिमाचल प्रदेश</a>" in listing  # a state in a row, Hindi only
     assert '<span lang="en">Amazon India</span>' in listing  # no Hindi name: English, marked
+    facets = client.get("/hi/mous/", {"q": "हथकरघा"}).content.decode().split('class="facets"')[1]
+    assert '<span lang="en">Amazon India</span></a>' in facets
+    assert ">हिमाचल प्रदेश</a>" in facets
 
 
 def test_the_founding_states_all_have_their_official_hindi_names(registry):

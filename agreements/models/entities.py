@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,15 @@ def localized_name(name, name_hi):
     """The one rule for the name to show: the Hindi name on Hindi pages where the record
     has one, else the English name. Also for names read as values, not objects."""
     return name_hi if name_hi and in_hindi() else name
+
+
+def marked_name(name, name_hi):
+    """``localized_name`` for a page: marked ``lang="en"`` where a Hindi page shows the
+    English name, so that screen readers say it in English. Escaped."""
+    shown = localized_name(name, name_hi)
+    if in_hindi() and shown != name_hi:
+        return format_html('<span lang="en">{}</span>', shown)
+    return shown
 
 
 class HindiNamed(models.Model):

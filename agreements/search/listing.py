@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Mou, Party, Programme, Sector, State
-from ..models.entities import localized_name
+from ..models.entities import marked_name
 from ..models.freshness import cached, cached_query
 from . import explain
 from .query import key, words_of
@@ -47,6 +47,7 @@ RELATED_FACETS = [
     ("programme", _("By programme"), Programme, FACET_LIMIT),
     ("sector", _("By sector"), Sector, None),
 ]
+RELATED = {name for name, *_ in RELATED_FACETS}
 YEAR_FILTERS = {"year_from", "year_to", "undated"}
 
 
@@ -120,7 +121,8 @@ def facets(filterset):
     counts = {}
     rows = cached(filterset.request, "facets", _rows(sql, params), sql, params)
     for facet, key_, name, name_hi, count in rows:
-        counts.setdefault(facet, []).append((key_, localized_name(name, name_hi), count))
+        label = marked_name(name, name_hi) if facet in RELATED else name
+        counts.setdefault(facet, []).append((key_, label, count))
     data = filterset.data
     result = []
     for name, label, _model, limit in RELATED_FACETS:

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from mouregistry import i18n
 
 from ..formats import indian_number
-from ..models.entities import in_hindi
+from ..models.entities import in_hindi, marked_name
 
 register = template.Library()
 
@@ -34,10 +34,7 @@ def shown_name(obj):
     Hindi pages where it has one), marked ``lang="en"`` where a Hindi page shows an
     English name (a party, a cluster, a source), so that screen readers say it in
     English. Escaped."""
-    name = getattr(obj, "display_name", None) or str(obj)
-    if in_hindi() and name != getattr(obj, "name_hi", None):
-        return format_html('<span lang="en">{}</span>', name)
-    return name
+    return marked_name(getattr(obj, "name", None) or str(obj), getattr(obj, "name_hi", ""))
 
 
 @register.filter
