@@ -273,6 +273,8 @@ def test_a_source_reference_leads_to_the_articles_link(open_page):
         ("/programmes/", "d10-phone-programmes"),
         ("/sectors/", "d11-phone-sectors"),
         ("/clusters/", "d12-phone-clusters"),
+        ("/data/", "d13-phone-data"),
+        ("/api/v1/", "d14-phone-api"),
     ],
 )
 def test_pages_do_not_scroll_sideways_on_a_phone(open_page, path, name):
@@ -364,6 +366,8 @@ ACCESSIBILITY_PAGES = [
     "/sources/1/",
     "/about/",
     "/about/data/",
+    "/data/",
+    "/api/v1/",
     "/no-such-page/",
     # The pages translated into Hindi so far (tests/test_i18n.py TRANSLATED_PAGES).
     "/hi/",
