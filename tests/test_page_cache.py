@@ -145,3 +145,21 @@ def test_staff_who_see_drafts_never_share_a_cached_index_with_the_public(
     assert secret.name in client.get("/parties/").content.decode()
     client.logout()
     assert secret.name not in client.get("/parties/").content.decode()
+
+
+def test_the_filters_cached_options_change_with_the_data_and_the_language(
+    client, gujarat_mou, make_mou, gujarat
+):
+    from agreements.models import Party
+
+    assert "A new marketplace" not in client.get("/mous/?page=2").content.decode()
+    newcomer = Party.objects.create(name="A new marketplace", kind="company")
+    make_mou("Its first MoU", parties=[newcomer], states=[gujarat])
+    assert '<option value="a-new-marketplace">A new marketplace</option>' in (
+        client.get("/mous/?page=3").content.decode()
+    )
+    gujarat.name_hi = "गुजरात"
+    gujarat.save()
+    english, hindi = client.get("/mous/?page=4"), client.get("/hi/mous/?page=4")
+    assert f'<option value="{gujarat.slug}">Gujarat</option>' in english.content.decode()
+    assert f'<option value="{gujarat.slug}">गुजरात</option>' in hindi.content.decode()

@@ -51,10 +51,14 @@ def cached(request, name, compute, *key):
     """``compute()``, cached under the data version and ``key``: for aggregates over the
     whole registry (the home page's overview, scorecards), which change only when the
     data does. The version is the one the page cache read for ``request``
-    (``request.data_version``), else read here (one query)."""
+    (``request.data_version``), else read here once for the request (one query)."""
     parts = ":".join(str(part) for part in key)
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
-    version = getattr(request, "data_version", None) or DataVersion.current()
+    version = getattr(request, "data_version", None)
+    if version is None:
+        version = DataVersion.current()
+        if request is not None:
+            request.data_version = version  # once per request, however many aggregates
     return cache.get_or_set(f"{name}:{version.number}:{digest}", compute, CACHED_SECONDS)
 
 
