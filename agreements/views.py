@@ -35,7 +35,6 @@ from .models import (
     Cluster,
     Commitment,
     CommitmentStatus,
-    DataVersion,
     Mou,
     MouStatus,
     MouVersion,
@@ -49,7 +48,7 @@ from .models import (
     State,
 )
 from .models.facts import STATUS_MEANINGS
-from .models.freshness import cached, cached_query
+from .models.freshness import cached, cached_query, request_version
 from .search import listing
 
 PER_PAGE = 25
@@ -243,16 +242,11 @@ def data_dictionary(request):
     return render(request, "agreements/data_dictionary.html", context)
 
 
-def _data_version(request):
-    """The data version the page cache read for ``request``, else read now (one query)."""
-    return getattr(request, "data_version", None) or DataVersion.current()
-
-
 @never_cache  # it says whether the files are built, which changes without the data
 def dataset_page(request):
     """The whole dataset: its files (size, when built, for which data version), its
     tables and its licence. One query, the data version, and a look at the files."""
-    version = _data_version(request)
+    version = request_version(request)
     context = {
         "version": version,
         "files": dataset.built(version.number),
@@ -267,7 +261,7 @@ def dataset_file(request, kind):
     served from its file; rate limited like every download."""
     if limited := too_many(request, "download"):
         return limited
-    file = dataset.open_current(_data_version(request), kind)
+    file = dataset.open_current(request_version(request), kind)
     return FileResponse(file, as_attachment=True, content_type=dataset.KINDS[kind])
 
 

@@ -54,12 +54,19 @@ def cached(request, name, compute, *key):
     (``request.data_version``), else read here once for the request (one query)."""
     parts = ":".join(str(part) for part in key)
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
+    version = request_version(request)
+    return cache.get_or_set(f"{name}:{version.number}:{digest}", compute, CACHED_SECONDS)
+
+
+def request_version(request):
+    """The data version the page cache read for ``request``, else read now and kept on
+    the request (one query per request, however many cached parts it has)."""
     version = getattr(request, "data_version", None)
     if version is None:
         version = DataVersion.current()
         if request is not None:
-            request.data_version = version  # once per request, however many aggregates
-    return cache.get_or_set(f"{name}:{version.number}:{digest}", compute, CACHED_SECONDS)
+            request.data_version = version
+    return version
 
 
 def cached_query(request, name, queryset, compute=list):
