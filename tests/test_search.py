@@ -624,9 +624,9 @@ def test_indexing_costs_a_fixed_number_of_queries_per_chunk(
         search.index(small)
     with CaptureQueriesContext(connection) as three_chunks:
         search.index(large)
-    # Per chunk: the reads of its records, a DELETE and an INSERT; besides, the ids and
-    # a savepoint.
-    per_chunk = Records.QUERIES + 2
+    # Per chunk: the reads of its records, a DELETE and an INSERT (on PostgreSQL a COPY,
+    # which Django's query log does not see); besides, the ids and a savepoint.
+    per_chunk = Records.QUERIES + (1 if connection.vendor == "postgresql" else 2)
     assert len(three_chunks.captured_queries) - len(one_chunk.captured_queries) == 2 * per_chunk
     assert len(one_chunk.captured_queries) <= per_chunk + 3
 

@@ -52,20 +52,28 @@ def insert_rows(model, names, rows):
     table = quote(meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY streams every row in one statement; executemany sent one INSERT per
-            # row, which made PostgreSQL imports several times slower than SQLite's.
-            # Through psycopg's own cursor, so Django's error wrapper is put back by hand:
-            # a taken slug must still raise Django's IntegrityError.
-            copying = cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
-            with connection.wrap_database_errors, copying as copy:
-                for values in rows:
-                    copy.write_row(values + defaults)
+            # executemany sent one INSERT per row, which made PostgreSQL imports several
+            # times slower than SQLite's.
+            copy_rows(cursor, table, columns, (values + defaults for values in rows))
             return
         cursor.executemany(
             # Only the model's own quoted names go into the SQL; the values are parameters.
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
             [values + defaults for values in rows],
         )
+
+
+def copy_rows(cursor, table, columns, rows):
+    """Stream ``rows`` (tuples) into ``table``'s ``columns`` (quoted, comma-separated) with
+    PostgreSQL's ``COPY``: one statement, however many rows, and no placeholders for
+    psycopg to parse (it splits a statement's placeholders in Python: a 500-row INSERT
+    of search documents took 0.1 s to prepare). Through psycopg's own cursor, so Django's
+    error wrapper is put back by hand: a taken slug must still raise Django's
+    IntegrityError."""
+    copying = cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
+    with connection.wrap_database_errors, copying as copy:
+        for values in rows:
+            copy.write_row(values)
 
 
 def update_rows(model, names, rows):

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.db.models.functions import Left, Right
 
 from ..models import PostgresSearchDocument, SqliteSearchDocument
+from ..models.bulk import copy_rows
 from ..models.search import SEARCH_COLUMNS
 from .query import START, STOP
 
@@ -160,6 +161,21 @@ class Postgres(Backend):
     table = POSTGRES_TABLE
     key_column = "mou_id"
     model = PostgresSearchDocument
+
+    def write(self, rows):
+        """A DELETE and a COPY (the database computes ``document`` from the columns)."""
+        if not rows:
+            return
+        columns = ", ".join([self.key_column, *SEARCH_COLUMNS, "labels"])
+        with connection.cursor() as cursor:
+            self._delete(cursor, [row[0] for row in rows])
+            copy_rows(cursor, self.table, columns, rows)
+
+    def _delete(self, cursor, ids):
+        if ids:
+            # One array parameter: no statement as long as the chunk to parse.
+            sql = f"DELETE FROM {self.table} WHERE {self.key_column} = ANY(%s)"  # noqa: S608
+            cursor.execute(sql, [list(ids)])
 
     @staticmethod
     def expression(query):
