@@ -28,10 +28,13 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F, Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import dictionary
-from .dictionary import Entry, described
+from .dictionary import Entry, described, marked, name_of
 from .exports import DATA_LICENCE, cell, mou_as_json, stream_csv, stream_json
 from .importing import escape_formula
 from .models import (
@@ -137,12 +140,15 @@ class Table:
     def describe(self, field):
         """What a column holds: the model's words for it, and what a key refers to."""
         if field.primary_key:
-            return "The row's id in this table, which other tables' columns refer to.", []
+            return _("The row's id in this table, which other tables' columns refer to."), []
         if field.many_to_one:
-            related = field.related_model._meta.verbose_name
-            text = f"Its {related}: the id of a row of {TABLE_OF[field.related_model].name}."
-            return f"{text} {field.help_text}" if field.help_text else text, []
+            return _lazy_reference(field), []
         return described(self.model, field.name)
+
+    @property
+    def about_html(self):
+        """What it holds, as the pages show it (``dictionary.marked``)."""
+        return marked(self.about)
 
     def entries(self):
         """The dictionary's entries of its columns (``/about/data/``)."""
@@ -204,6 +210,18 @@ class Table:
         ]
 
 
+def _reference(field):
+    """What a foreign key column holds: the id of a row of the table it refers to."""
+    text = gettext("Its %(related)s: the id of a row of %(table)s.") % {
+        "related": name_of(field.related_model._meta.verbose_name),
+        "table": TABLE_OF[field.related_model].name,
+    }
+    return f"{text} {field.help_text}" if field.help_text else text
+
+
+_lazy_reference = lazy(_reference, str)
+
+
 def on_published(model):
     """The rows of ``model`` that belong to a published MoU."""
     return lambda: model.objects.filter(mou__published=True)
@@ -230,15 +248,17 @@ TABLES = [
             *["occasion", "ends_on", "duration", "term_months", "last_news_on", "summary"],
             *["objectives", "published_at", "updated_at"],
         ],
-        about="Every published MoU. A date given to the month or the year is stored as its "
-        "first day, with its precision beside it.",
+        about=_(
+            "Every published MoU. A date given to the month or the year is stored as its "
+            "first day, with its precision beside it."
+        ),
     ),
     Table(
         "states",
         State,
         State.objects.public,
         ["id", "name", "slug", "code", "former_codes", "kind"],
-        about="All 36 states and union territories, whether or not an MoU names them.",
+        about=_("All 36 states and union territories, whether or not an MoU names them."),
     ),
     Table(
         "parties",
@@ -248,8 +268,10 @@ TABLES = [
             *["id", "name", "slug", "short_name", "other_names", "kind", "state", "parent"],
             *["website", "description"],
         ],
-        about="The organisations that sign, implement or respond to MoUs: those /parties/ "
-        "lists, and any other a published record names.",
+        about=_(
+            "The organisations that sign, implement or respond to MoUs: those /parties/ "
+            "lists, and any other a published record names."
+        ),
         referenced=True,
     ),
     Table(
@@ -257,7 +279,7 @@ TABLES = [
         Programme,
         Programme.objects.public,
         ["id", "name", "slug", "owner", "description", "launched_year"],
-        about="Marketplace and government programmes MoUs are signed under.",
+        about=_("Marketplace and government programmes MoUs are signed under."),
         referenced=True,
     ),
     Table(
@@ -265,7 +287,7 @@ TABLES = [
         Sector,
         Sector.objects.public,
         ["id", "name", "slug", "description"],
-        about="The sectors MoUs cover.",
+        about=_("The sectors MoUs cover."),
         referenced=True,
     ),
     Table(
@@ -273,7 +295,7 @@ TABLES = [
         Cluster,
         Cluster.objects.public,
         ["id", "slug", "place", "product", "state", "sector", "gi_tag"],
-        about="Places known for a product (Moradabad brassware) that MoUs name.",
+        about=_("Places known for a product (Moradabad brassware) that MoUs name."),
         referenced=True,
     ),
     Table(
@@ -281,7 +303,7 @@ TABLES = [
         Beneficiary,
         Beneficiary.objects.public,
         ["id", "name"],
-        about="The groups MoUs mean to help: artisans, weavers, MSMEs.",
+        about=_("The groups MoUs mean to help: artisans, weavers, MSMEs."),
     ),
     Table(
         "sources",
@@ -291,7 +313,9 @@ TABLES = [
             *["id", "title", "publisher", "author", "url", "published_on", "archive_url"],
             *["url_checked_on", "public_note"],
         ],
-        about="The published articles every record comes from (never the editors' internal notes).",
+        about=_(
+            "The published articles every record comes from (never the editors' internal notes)."
+        ),
         referenced=True,
     ),
     Table(
@@ -303,7 +327,7 @@ TABLES = [
             *["period", "period_months", "status", "status_source", "current_status"],
             *["due_on", "followed_up", *WITH_SOURCE],
         ],
-        about="What each party undertakes under a published MoU, with how it stands now.",
+        about=_("What each party undertakes under a published MoU, with how it stands now."),
     ),
     Table(
         "follow_ups",
@@ -313,7 +337,7 @@ TABLES = [
             *["id", "mou", "commitment", "dated_on", "dated_on_precision", "summary"],
             *["mou_status", "commitment_status", "progress_value", *WITH_SOURCE],
         ],
-        about="What sources reported after the signing, about an MoU or one commitment.",
+        about=_("What sources reported after the signing, about an MoU or one commitment."),
     ),
     Table(
         "figures",
@@ -324,8 +348,10 @@ TABLES = [
             *["qualifier", "value", "unit", "value_as_written", "as_of", "as_of_precision"],
             *WITH_SOURCE,
         ],
-        about="Numbers sources report about a party, programme, state or sector; mou_id only "
-        "for a figure about the MoU itself.",
+        about=_(
+            "Numbers sources report about a party, programme, state or sector; mou_id only "
+            "for a figure about the MoU itself."
+        ),
     ),
     Table(
         "reactions",
@@ -335,41 +361,41 @@ TABLES = [
             *["id", "mou", "party", "speaker", "speaker_title", "stance", "summary", "speech"],
             *["announced_actions", *WITH_SOURCE],
         ],
-        about="Public responses to published MoUs, with their stance.",
+        about=_("Public responses to published MoUs, with their stance."),
     ),
     Table(
         "attendees",
         Attendee,
         on_published(Attendee),
         ["id", "mou", "name", "title", "party", *WITH_SOURCE],
-        about="People a source says were present at a signing.",
+        about=_("People a source says were present at a signing."),
     ),
     Table(
         "benefits",
         Benefit,
         lambda: Benefit.objects.filter(programme__in=Programme.objects.public()),
         ["id", "programme", "kind", "description", "period", *WITH_SOURCE],
-        about="What a programme offers everyone under it, as opposed to one MoU's commitments.",
+        about=_("What a programme offers everyone under it, as opposed to one MoU's commitments."),
     ),
     Table(
         "news_checks",
         NewsCheck,
         on_published(NewsCheck),
         ["id", "mou", "checked_on", "note"],
-        about="Editors' searches for news about an MoU that found none.",
+        about=_("Editors' searches for news about an MoU that found none."),
     ),
-    link("mou_states", Mou.states, about="The states and union territories of each MoU."),
+    link("mou_states", Mou.states, about=_("The states and union territories of each MoU.")),
     link(
         "mou_parties",
         Mou.parties,
         *["mou", "party", "role", "signatory", "signatory_title", "order"],
-        about="The parties to each MoU, in their order, with their role and signatory.",
+        about=_("The parties to each MoU, in their order, with their role and signatory."),
     ),
-    link("mou_programmes", Mou.programmes, about="The programmes each MoU is signed under."),
-    link("mou_sectors", Mou.sectors, about="The sectors each MoU covers."),
-    link("mou_clusters", Mou.clusters, about="The clusters each MoU names."),
-    link("mou_beneficiaries", Mou.beneficiaries, about="The groups each MoU means to help."),
-    link("mou_sources", Mou.sources, about="The articles that report each MoU."),
+    link("mou_programmes", Mou.programmes, about=_("The programmes each MoU is signed under.")),
+    link("mou_sectors", Mou.sectors, about=_("The sectors each MoU covers.")),
+    link("mou_clusters", Mou.clusters, about=_("The clusters each MoU names.")),
+    link("mou_beneficiaries", Mou.beneficiaries, about=_("The groups each MoU means to help.")),
+    link("mou_sources", Mou.sources, about=_("The articles that report each MoU.")),
 ]
 
 TABLE_OF = {table.model: table for table in TABLES}
@@ -522,7 +548,13 @@ def _snapshot():
 
 def _write(version):
     """Write both files of ``version``, each to a temporary name, renamed into place when
-    complete: a reader never sees half a file."""
+    complete: a reader never sees half a file. In English, whatever address asked for
+    them: the files are data, and their descriptions are lazy texts."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _write_files(version)
+
+
+def _write_files(version):
     created = timezone.now()
     final = {kind: path(version, kind) for kind in KINDS}
     partial = {kind: target.with_name(target.name + ".part") for kind, target in final.items()}

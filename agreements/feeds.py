@@ -11,6 +11,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .filters import CommitmentFilter, MouFilter, filtered, refuse_bad_filters
 from .models import Mou, MouVersion
@@ -39,7 +41,7 @@ class FilteredFeed(Feed):
     feed_type = PlainTextAtomFeed
     filterset_class = None
     list_url_name = ""
-    what = ""  # "new MoUs"
+    what = ""  # "new MoUs", in the feed's language
 
     # One Feed instance serves every request: keep per-request state on the
     # filterset (its ``data`` is the query string), never on ``self``.
@@ -65,10 +67,12 @@ class FilteredFeed(Feed):
 class MouFeed(FilteredFeed):
     filterset_class = MouFilter
     list_url_name = "agreements:mou_list"
-    what = "new MoUs"
+    what = _("new MoUs")
 
     def subtitle(self, filterset):
-        return "E-commerce MoUs with Indian state governments, as newly added to the registry."
+        return gettext(
+            "E-commerce MoUs with Indian state governments, as newly added to the registry."
+        )
 
     def items(self, filterset):
         """The newest records of the filtered list: three queries (MoUs, states, parties)."""
@@ -80,11 +84,14 @@ class MouFeed(FilteredFeed):
         return mou.title
 
     def item_description(self, mou):
+        # The labels in the feed's language; the names as the records hold them.
+        states = ", ".join(state.name for state in mou.states.all())
+        parties = ", ".join(party.name for party in mou.parties.all())
         parts = [
-            f"{mou.date_display}.",
-            f"Status: {mou.get_current_status_display()}.",
-            "States: " + ", ".join(state.name for state in mou.states.all()) + ".",
-            "Parties: " + ", ".join(party.name for party in mou.parties.all()) + ".",
+            gettext("%(date)s.") % {"date": mou.date_display},
+            gettext("Status: %(status)s.") % {"status": mou.get_current_status_display()},
+            gettext("States: %(states)s.") % {"states": states},
+            gettext("Parties: %(parties)s.") % {"parties": parties},
         ]
         if mou.summary:
             parts.append(mou.summary)
@@ -106,10 +113,10 @@ class CommitmentFeed(FilteredFeed):
 
     filterset_class = CommitmentFilter
     list_url_name = "agreements:commitment_list"
-    what = "commitments"
+    what = _("commitments")
 
     def subtitle(self, filterset):
-        return "What marketplaces and state bodies committed to, and how each stands now."
+        return gettext("What marketplaces and state bodies committed to, and how each stands now.")
 
     def items(self, filterset):
         """One query: the commitments with their MoU and party, newest news first (read
@@ -123,12 +130,16 @@ class CommitmentFeed(FilteredFeed):
         return commitment.get_absolute_url()
 
     def item_description(self, commitment):
-        who = commitment.party.name if commitment.party else "Not said who"
-        parts = [f"{who}, under {commitment.mou.title}."]
+        title = commitment.mou.title
+        if commitment.party:
+            who = commitment.party.name
+            parts = [gettext("%(who)s, under %(title)s.") % {"who": who, "title": title}]
+        else:
+            parts = [gettext("Not said who, under %(title)s.") % {"title": title}]
         if commitment.target_display:
-            parts.append(f"Target: {commitment.target_display}.")
+            parts.append(gettext("Target: %(target)s.") % {"target": commitment.target_display})
         if commitment.is_overdue:
-            parts.append("Overdue.")
+            parts.append(gettext("Overdue."))
         return " ".join(parts)
 
     def item_pubdate(self, commitment):
@@ -144,13 +155,13 @@ class ChangesFeed(Feed):
         return None
 
     def title(self, mou):
-        return f"{settings.REGISTRY_NAME}: changes"
+        return gettext("%(name)s: changes") % {"name": settings.REGISTRY_NAME}
 
     def link(self, mou):
         return reverse("agreements:changes")
 
     def subtitle(self, mou):
-        return "Each new version of an MoU's record: what changed, and why."
+        return gettext("Each new version of an MoU's record: what changed, and why.")
 
     def versions(self, mou):
         return MouVersion.objects.public()
@@ -160,7 +171,10 @@ class ChangesFeed(Feed):
         return self.versions(mou).select_related("mou").defer("document")[:FEED_LENGTH]
 
     def item_title(self, version):
-        return f"{version.mou.title}: version {version.number}"
+        return gettext("%(title)s: version %(number)s") % {
+            "title": version.mou.title,
+            "number": version.number,
+        }
 
     def item_link(self, version):
         return reverse("agreements:mou_version", args=[version.mou.slug, version.number])
@@ -179,7 +193,10 @@ class MouChangesFeed(ChangesFeed):
         return get_object_or_404(Mou.objects.published().only("title", "slug"), slug=slug)
 
     def title(self, mou):
-        return f"{settings.REGISTRY_NAME}: changes to “{mou.title}”"
+        return gettext("%(name)s: changes to “%(title)s”") % {
+            "name": settings.REGISTRY_NAME,
+            "title": mou.title,
+        }
 
     def link(self, mou):
         return reverse("agreements:mou_history", args=[mou.slug])

@@ -513,6 +513,6 @@ def refuse_bad_filters(filterset):
         return None
     lines = [f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()]
     return HttpResponseBadRequest(
-        "\n".join(["These filters cannot be applied:", *lines, ""]),
+        "\n".join([gettext("These filters cannot be applied:"), *lines, ""]),
         content_type="text/plain; charset=utf-8",
     )

@@ -3,7 +3,12 @@
 from decimal import Decimal, InvalidOperation
 
 from django.utils import dateformat
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
+
+# Django's own Hindi catalogue spells three months without their halant ("सितमबर"); marked
+# here, they take the right forms (सितंबर, नवंबर, दिसंबर) from the project's catalogue,
+# which Django reads before its own, wherever a date is written.
+MONTHS_SPELT_RIGHT = (gettext_noop("September"), gettext_noop("November"), gettext_noop("December"))
 
 
 def format_partial_date(value, precision):

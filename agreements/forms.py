@@ -9,8 +9,12 @@ and writing in ``agreements.importing``.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
+from .formats import indian_number
 from .importing import (
     FOLLOW_UP_COLUMNS,
     MOU_COLUMNS,
@@ -192,6 +196,11 @@ class ReportedFigureAdminForm(PartialDatesForm):
         widgets = {"description": FULL_WIDTH}
 
 
+# Django's message for a report's text over its field's length, in the plural form
+# Django itself would choose (no limit here is one character).
+TOO_LONG = _("Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).")
+
+
 class CorrectionForm(forms.ModelForm):
     """A reader's report on one MoU. Stored as plain text (tags removed), within the
     model's lengths, for Editors to review. ``website`` is a honeypot: hidden from people
@@ -199,7 +208,7 @@ class CorrectionForm(forms.ModelForm):
     field; a report with it is thanked for and dropped (``is_bot``)."""
 
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -209,17 +218,32 @@ class CorrectionForm(forms.ModelForm):
         model = Correction
         fields = ["message", "source_url", "email"]
         labels = {
-            "message": "What is wrong or missing?",
-            "source_url": "A source that says so (link, optional)",
-            "email": "Your email (optional)",
+            "message": _("What is wrong or missing?"),
+            "source_url": _("A source that says so (link, optional)"),
+            "email": _("Your email (optional)"),
         }
         help_texts = {
-            "message": f"Plain text, at most {REPORT_CHARS:,} characters. Name the fact and "
-            "what the source says instead.",
-            "source_url": "A published article, notice or document; the registry records "
-            "only what a source reports.",
-            "email": "Only if an editor may write to you about this report. It is never "
-            "published or shared.",
+            "message": format_lazy(
+                _(
+                    "Plain text, at most {chars} characters. Name the fact and what the "
+                    "source says instead."
+                ),
+                chars=indian_number(REPORT_CHARS),
+            ),
+            "source_url": _(
+                "A published article, notice or document; the registry records only what "
+                "a source reports."
+            ),
+            "email": _(
+                "Only if an editor may write to you about this report. It is never "
+                "published or shared."
+            ),
+        }
+        # Django's own messages, in the words the report's Hindi page uses.
+        error_messages = {
+            "message": {"required": _("This field is required."), "max_length": TOO_LONG},
+            "source_url": {"invalid": _("Enter a valid URL."), "max_length": TOO_LONG},
+            "email": {"invalid": _("Enter a valid email address.")},
         }
         widgets = {
             "message": forms.Textarea(attrs={"rows": 6, "maxlength": REPORT_CHARS}),
@@ -229,7 +253,7 @@ class CorrectionForm(forms.ModelForm):
     def clean_message(self):
         text = strip_tags(self.cleaned_data["message"]).strip()
         if not text:
-            raise ValidationError("Please say what is wrong or missing, in words.")
+            raise ValidationError(gettext("Please say what is wrong or missing, in words."))
         return text
 
     def is_bot(self):

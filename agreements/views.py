@@ -21,6 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -47,6 +49,7 @@ from .models import (
     Source,
     State,
 )
+from .models.entities import in_hindi, marked_name
 from .models.facts import STATUS_MEANINGS
 from .models.freshness import cached, cached_query, request_version
 from .search import listing
@@ -79,7 +82,10 @@ def paginate(request, queryset):
     asked = request.GET.get("page")
     note = ""
     if asked not in (None, "", str(page.number)):
-        note = f"There is no page “{asked[:20]}”; showing page {page.number}."
+        note = gettext("There is no page “%(asked)s”; showing page %(number)s.") % {
+            "asked": asked[:20],
+            "number": page.number,
+        }
     return page, note
 
 
@@ -221,7 +227,10 @@ def about(request):
         },
         "statuses": [
             (heading, [(label, STATUS_MEANINGS[value]) for value, label in choices.choices])
-            for heading, choices in (("An MoU", MouStatus), ("A commitment", CommitmentStatus))
+            for heading, choices in (
+                (_("An MoU"), MouStatus),
+                (_("A commitment"), CommitmentStatus),
+            )
         ],
         "precisions": [
             (label, format_partial_date(example, value)) for value, label in Precision.choices
@@ -304,6 +313,9 @@ def state_list(request):
     sort = sort if sort in STATE_ORDERS else "name"
     states = Mou.objects.published().per_state().order_by(*STATE_ORDERS[sort])
     states = cached_query(request, "rows", states)
+    if sort == "name" and in_hindi():
+        # A to Z as the page writes the names: in Devanagari's order on Hindi pages.
+        states = sorted(states, key=lambda state: state.display_name)
     context = {
         "states": states,
         "sort": sort,
@@ -314,10 +326,10 @@ def state_list(request):
 
 # How /parties/ groups parties by kind: (anchor, heading, kinds).
 PARTY_GROUPS = [
-    ("companies", "Companies and marketplaces", [Party.Kind.COMPANY]),
+    ("companies", _("Companies and marketplaces"), [Party.Kind.COMPANY]),
     (
         "government",
-        "Government bodies",
+        _("Government bodies"),
         [
             Party.Kind.STATE_GOVERNMENT,
             Party.Kind.UT_ADMINISTRATION,
@@ -327,7 +339,7 @@ PARTY_GROUPS = [
             Party.Kind.COOPERATIVE,
         ],
     ),
-    ("others", "Trade bodies and others", [Party.Kind.TRADE_BODY, Party.Kind.NGO]),
+    ("others", _("Trade bodies and others"), [Party.Kind.TRADE_BODY, Party.Kind.NGO]),
 ]
 
 
@@ -419,7 +431,8 @@ class EntityPage:
         """Home, the kind's index and the steps to ``obj``, as (label, url) pairs."""
         index_url = reverse(self.index)
         steps = self.trail(obj, index_url) if self.trail else []
-        return [("Home", reverse("agreements:home")), (INDEX_NAMES[self.index], index_url), *steps]
+        home = (gettext("Home"), reverse("agreements:home"))
+        return [home, (INDEX_NAMES[self.index], index_url), *steps]
 
     def __call__(self, request, slug):
         entities = self.model.objects.visible_to(request.user)
@@ -447,11 +460,11 @@ class EntityPage:
 
 # Each kind's index page, as the header and the breadcrumbs name it.
 INDEX_NAMES = {
-    "agreements:state_list": "States",
-    "agreements:party_list": "Parties",
-    "agreements:programme_list": "Programmes",
-    "agreements:sector_list": "Sectors",
-    "agreements:cluster_list": "Clusters",
+    "agreements:state_list": _("States"),
+    "agreements:party_list": _("Parties"),
+    "agreements:programme_list": _("Programmes"),
+    "agreements:sector_list": _("Sectors"),
+    "agreements:cluster_list": _("Clusters"),
 }
 
 # The kinds of entity a figure can be about (``ReportedFigure.subject``).
@@ -505,12 +518,14 @@ def _party_trail(party, index_url):
     anchor, heading = party_group(party.kind)
     steps = [(heading, f"{index_url}#{anchor}")]
     if party.parent:
-        steps.append((party.parent.name, party.parent.get_absolute_url()))
+        parent = party.parent
+        steps.append((marked_name(parent.name, parent.name_hi), parent.get_absolute_url()))
     return steps
 
 
 def _cluster_trail(cluster, index_url):
-    return [(cluster.state.name, f"{index_url}#{cluster.state.slug}")]
+    state = cluster.state
+    return [(marked_name(state.name, state.name_hi), f"{index_url}#{state.slug}")]
 
 
 state_detail = EntityPage(

@@ -9,8 +9,10 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils.functional import Promise
 
-from agreements.dictionary import COMMITMENTS, MOU_CSV, downloads
+from agreements import dataset
+from agreements.dictionary import COMMITMENTS, MOU_CSV, downloads, name_of
 from agreements.models import CommitmentStatus, MouStatus, Precision
 from agreements.models.facts import STATUS_MEANINGS
 
@@ -98,3 +100,17 @@ def test_the_data_dictionary_reads_the_models_help_texts(client):
     page, _names = documented(client)
     assert "The status the latest dated follow-up reports, else the status above." in page
     assert "<code>in_progress</code> In progress" in page
+
+
+def test_every_column_the_dictionary_describes_has_a_name_to_translate():
+    """Each field the dictionary names has a translated verbose name of its own or one in
+    ``dictionary.NAMES`` (for the names Django makes from the attribute): else the Hindi
+    dictionary would show it in English."""
+    for table in dataset.TABLES:
+        for model_field in table.fields:
+            if model_field.primary_key:
+                continue
+            name = model_field.verbose_name
+            if model_field.many_to_one:
+                name = model_field.related_model._meta.verbose_name
+            assert isinstance(name_of(name), Promise), (table.name, model_field.name)

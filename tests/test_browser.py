@@ -336,7 +336,7 @@ def test_keyboard_focus_is_visible_on_links(open_page):
     screenshot(page, "e2-focus-result-link")
 
 
-ACCESSIBILITY_PAGES = [
+ENGLISH_PAGES = [
     "/",
     "/mous/",
     "/mous/?state=XX&year_from=abc",
@@ -369,24 +369,43 @@ ACCESSIBILITY_PAGES = [
     "/data/",
     "/api/v1/",
     "/no-such-page/",
-    # The pages translated into Hindi so far (tests/test_i18n.py TRANSLATED_PAGES).
-    "/hi/",
-    "/hi/mous/",
-    "/hi/mous/?state=uttar-pradesh",
-    "/hi/mous/?q=हस्तशिल्प",
-    "/hi/mous/?q=flipcart&state=gujarat",
-    "/hi/states/uttar-pradesh/",
-    "/hi/no-such-page/",
 ]
 
-# The Hindi pages to look at, by the screenshot's name.
+# Every public page in Hindi as well (the API's reference is English only).
+ACCESSIBILITY_PAGES = [
+    *ENGLISH_PAGES,
+    *(f"/hi{path}" for path in ENGLISH_PAGES if not path.startswith("/api/")),
+    "/hi/mous/?q=हस्तशिल्प",
+]
+
+JK = "/hi/mous/flipkart-mou-with-the-government-of-jammu-and-kashmir/"
+
+# The Hindi pages to look at, one of each kind, by the screenshot's name.
 HINDI_SCREENSHOTS = {
-    "hi1-home": "/hi/",
-    "hi2-list-uttar-pradesh": "/hi/mous/?state=uttar-pradesh",
-    "hi3-searched-handicrafts": "/hi/mous/?q=हस्तशिल्प",
-    "hi4-nothing-found": "/hi/mous/?q=flipcart&state=gujarat",
-    "hi5-state": "/hi/states/uttar-pradesh/",
-    "hi6-not-found": "/hi/no-such-page/",
+    "hi01-home": "/hi/",
+    "hi02-list-uttar-pradesh": "/hi/mous/?state=uttar-pradesh",
+    "hi03-searched-handicrafts": "/hi/mous/?q=हस्तशिल्प",
+    "hi04-nothing-found": "/hi/mous/?q=flipcart&state=gujarat",
+    "hi05-bad-filter": "/hi/mous/?state=XX&year_from=abc",
+    "hi06-detail": "/hi/mous/amazon-india-mou-with-the-industries-and-mines-department-gujarat/",
+    "hi07-history": f"{JK}history/",
+    "hi08-version": f"{JK}v/1/",
+    "hi09-report": f"{JK}report/",
+    "hi10-states": "/hi/states/",
+    "hi11-state": "/hi/states/uttar-pradesh/",
+    "hi12-parties": "/hi/parties/",
+    "hi13-party": "/hi/parties/amazon-india/",
+    "hi14-programme": "/hi/programmes/flipkart-samarth/",
+    "hi15-sector": "/hi/sectors/handloom/",
+    "hi16-cluster": "/hi/clusters/moradabad-brassware/",
+    "hi17-commitments": "/hi/commitments/",
+    "hi18-changes": "/hi/changes/",
+    "hi19-sources": "/hi/sources/",
+    "hi20-source": "/hi/sources/1/",
+    "hi21-about": "/hi/about/",
+    "hi22-data-dictionary": "/hi/about/data/",
+    "hi23-data": "/hi/data/",
+    "hi24-not-found": "/hi/no-such-page/",
 }
 
 

@@ -159,6 +159,24 @@ def test_the_package_describes_every_table_and_column_from_the_models(client, ri
     ]
 
 
+def test_the_files_are_built_in_english_whichever_address_asks_for_them(client, rich_mou):
+    """The descriptions are lazy texts, in Hindi on /hi/about/data/: a build that a
+    download under /hi/ starts still writes the files in English, as data."""
+    _response, content = fetch(client, f"/hi{ZIP_URL}")
+    _response, document = fetch(client, f"/hi{JSON_URL}")
+    files = read_zip(content)
+    package = json.loads(files["datapackage.json"])
+    commitments = next(r for r in package["resources"] if r["name"] == "commitments")
+    fields = {field["name"]: field for field in commitments["schema"]["fields"]}
+    assert fields["target_unit"]["description"] == "Target unit. E.g. MSME sellers."
+    assert fields["mou_id"]["description"] == "Its MoU: the id of a row of mous."
+    assert commitments["description"] == (
+        "What each party undertakes under a published MoU, with how it stands now."
+    )
+    for text in [*files.values(), document.decode()]:
+        assert not re.search("[\u0900-\u097f]", text)  # no Devanagari
+
+
 def test_the_data_dictionary_describes_each_table_as_the_package_does(client, rich_mou):
     _response, content = fetch(client, ZIP_URL)
     package = json.loads(read_zip(content)["datapackage.json"])

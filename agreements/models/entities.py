@@ -150,12 +150,12 @@ class State(SluggedModel, HindiNamed):
     code = models.CharField(
         max_length=2,
         unique=True,
-        help_text="ISO 3166-2:IN subdivision code without the IN- prefix, e.g. GJ.",
+        help_text=_("ISO 3166-2:IN subdivision code without the IN- prefix, e.g. GJ."),
     )
     former_codes = models.CharField(
         max_length=20,
         blank=True,
-        help_text="Codes used before the latest ISO revision, comma-separated (OR for Odisha).",
+        help_text=_("Codes used before the latest ISO revision, comma-separated (OR for Odisha)."),
     )
     kind = models.CharField(max_length=5, choices=Kind.choices)
 
@@ -197,10 +197,10 @@ class Party(SluggedModel, HindiNamed):
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(
-        max_length=50, blank=True, help_text="Acronym or short name, e.g. HIMCRAFTS."
+        max_length=50, blank=True, help_text=_("Acronym or short name, e.g. HIMCRAFTS.")
     )
     other_names = models.TextField(
-        blank=True, help_text="Other names the organisation is known by, one per line."
+        blank=True, help_text=_("Other names the organisation is known by, one per line.")
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNCLASSIFIED)
     state = models.ForeignKey(
@@ -212,8 +212,10 @@ class Party(SluggedModel, HindiNamed):
         null=True,
         blank=True,
         related_name="children",
-        help_text="The organisation this one belongs to (HIMCRAFTS to the Government of "
-        "Himachal Pradesh).",
+        help_text=_(
+            "The organisation this one belongs to (HIMCRAFTS to the Government of "
+            "Himachal Pradesh)."
+        ),
     )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
@@ -247,7 +249,7 @@ class Programme(SluggedModel, HindiNamed):
     )
     description = models.TextField(blank=True)
     launched_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Leave empty when the sources do not say."
+        null=True, blank=True, help_text=_("Leave empty when the sources do not say.")
     )
 
     objects = PublicQuerySet.as_manager()
@@ -301,13 +303,17 @@ class Cluster(SluggedModel):
     place = models.CharField(max_length=100)
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="clusters")
     product = models.CharField(
-        max_length=150, blank=True, help_text="Leave empty when the source names only the place."
+        max_length=150,
+        blank=True,
+        help_text=_("Leave empty when the source names only the place."),
     )
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="clusters"
     )
     gi_tag = models.BooleanField(
-        "GI tag", default=False, help_text="Tick only when a source says the product is GI-tagged."
+        _("GI tag"),
+        default=False,
+        help_text=_("Tick only when a source says the product is GI-tagged."),
     )
 
     objects = PublicQuerySet.as_manager()
@@ -356,31 +362,37 @@ class Source(models.Model):
 
     title = models.CharField(
         max_length=300,
-        help_text="The article's headline; a title in [square brackets] is the registry's own "
-        "description of an untitled article.",
+        help_text=_(
+            "The article's headline; a title in [square brackets] is the registry's own "
+            "description of an untitled article."
+        ),
     )
     publisher = models.CharField(max_length=150, blank=True)
     author = models.CharField(max_length=150, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
     published_on = models.DateField(null=True, blank=True)
     archive_url = models.URLField(
-        "archived copy",
+        _("archived copy"),
         max_length=500,
         blank=True,
-        help_text="A copy kept by a web archive (https://web.archive.org/...), for when the "
-        "URL stops working.",
+        help_text=_(
+            "A copy kept by a web archive (https://web.archive.org/...), for when the "
+            "URL stops working."
+        ),
     )
     url_checked_on = models.DateField(
-        "URL last seen working",
+        _("URL last seen working"),
         null=True,
         blank=True,
-        help_text="When an editor last opened the URL and found the article there.",
+        help_text=_("When an editor last opened the URL and found the article there."),
     )
     public_note = models.TextField(
-        "public note",
+        _("public note"),
         blank=True,
-        help_text="Shown with the source on public pages: what the source leaves unclear or "
-        "leaves out, and how the registry reads it.",
+        help_text=_(
+            "Shown with the source on public pages: what the source leaves unclear or "
+            "leaves out, and how the registry reads it."
+        ),
     )
     internal_note = models.TextField(
         "internal note",

@@ -5,10 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..formats import format_partial_date, indian_number
-from .entities import Party, Precision, Programme, Sector, Source, State
+from .entities import Party, Precision, Programme, Sector, Source, State, marked_name
 
 
 class MouStatus(models.TextChoices):
@@ -44,18 +47,18 @@ class CommitmentStatus(models.TextChoices):
 # What each status means, for readers (/about/, which lists the statuses from the
 # choices themselves): a status added without a meaning fails a test.
 STATUS_MEANINGS = {
-    MouStatus.ANNOUNCED: "A party said the MoU is coming; no source yet says it was signed.",
-    MouStatus.REPORTED: "A source reports a tie-up, but not that a memorandum was signed.",
-    MouStatus.SIGNED: "A source says the MoU was signed.",
-    MouStatus.ACTIVE: "A later source reports the MoU in force.",
-    MouStatus.EXPIRED: "A later source reports that its term has ended.",
-    MouStatus.TERMINATED: "A later source reports that it was ended.",
-    MouStatus.DORMANT: "A later source reports that nothing is happening under it.",
-    CommitmentStatus.PLEDGED: "The report of the signing says it was promised.",
-    CommitmentStatus.IN_PROGRESS: "A later source reports work on it under way.",
-    CommitmentStatus.FULFILLED: "A later source reports it done.",
-    CommitmentStatus.LAPSED: "A later source reports that it lapsed without being done.",
-    CommitmentStatus.UNKNOWN: "No source says how it stands.",
+    MouStatus.ANNOUNCED: _("A party said the MoU is coming; no source yet says it was signed."),
+    MouStatus.REPORTED: _("A source reports a tie-up, but not that a memorandum was signed."),
+    MouStatus.SIGNED: _("A source says the MoU was signed."),
+    MouStatus.ACTIVE: _("A later source reports the MoU in force."),
+    MouStatus.EXPIRED: _("A later source reports that its term has ended."),
+    MouStatus.TERMINATED: _("A later source reports that it was ended."),
+    MouStatus.DORMANT: _("A later source reports that nothing is happening under it."),
+    CommitmentStatus.PLEDGED: _("The report of the signing says it was promised."),
+    CommitmentStatus.IN_PROGRESS: _("A later source reports work on it under way."),
+    CommitmentStatus.FULFILLED: _("A later source reports it done."),
+    CommitmentStatus.LAPSED: _("A later source reports that it lapsed without being done."),
+    CommitmentStatus.UNKNOWN: _("No source says how it stands."),
 }
 
 
@@ -63,7 +66,7 @@ class SourcedModel(models.Model):
     """A fact taken from an article: it names the article and may quote it."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
-    quote = models.TextField(blank=True, help_text="A short quote from the source.")
+    quote = models.TextField(blank=True, help_text=_("A short quote from the source."))
 
     class Meta:
         abstract = True
@@ -89,20 +92,20 @@ def derived_status_field(status, default):
         choices=status.choices,
         default=default,
         editable=False,
-        help_text="The status the latest dated follow-up reports, else the status above.",
+        help_text=_("The status the latest dated follow-up reports, else the status above."),
     )
 
 
-def status_source_field(statuses):
+def status_source_field(help_text):
     """The source of a status beyond what a report of the signing can say
-    (``require_status_source``); ``statuses`` names those statuses for its help text."""
+    (``require_status_source``); ``help_text`` names those statuses."""
     return models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text=f"The source that reports an {statuses} status.",
+        help_text=help_text,
     )
 
 
@@ -193,34 +196,40 @@ class Commitment(SourcedModel):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField()
     target_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    target_unit = models.CharField(max_length=100, blank=True, help_text="E.g. MSME sellers.")
-    period = models.CharField(max_length=100, blank=True, help_text="E.g. the first six months.")
+    target_unit = models.CharField(max_length=100, blank=True, help_text=_("E.g. MSME sellers."))
+    period = models.CharField(max_length=100, blank=True, help_text=_("E.g. the first six months."))
     period_months = models.PositiveSmallIntegerField(
-        "period in months",
+        _("period in months"),
         null=True,
         blank=True,
-        help_text="Only when the source gives the period ('the first six months': 6). It "
-        "falls due that long after the MoU's date; unfulfilled by then, it is overdue.",
+        help_text=_(
+            "Only when the source gives the period ('the first six months': 6). It "
+            "falls due that long after the MoU's date; unfulfilled by then, it is overdue."
+        ),
     )
     status = models.CharField(
         max_length=12,
         choices=Status.choices,
         default=Status.PLEDGED,
-        help_text="Pledged, or Unknown when the source says nothing of its progress. In "
-        "progress, fulfilled and lapsed need a source of their own.",
+        help_text=_(
+            "Pledged, or Unknown when the source says nothing of its progress. In "
+            "progress, fulfilled and lapsed need a source of their own."
+        ),
     )
-    status_source = status_source_field("in-progress, fulfilled or lapsed")
+    status_source = status_source_field(
+        _("The source that reports an in-progress, fulfilled or lapsed status.")
+    )
     current_status = derived_status_field(Status, Status.PLEDGED)
     due_on = models.DateField(
         null=True,
         blank=True,
         editable=False,
-        help_text="The end of its period, from the MoU's date (the last day it can mean).",
+        help_text=_("The end of its period, from the MoU's date (the last day it can mean)."),
     )
     followed_up = models.BooleanField(
         default=False,
         editable=False,
-        help_text="Whether any follow-up concerns it, kept by refresh_derived().",
+        help_text=_("Whether any follow-up concerns it, kept by refresh_derived()."),
     )
     news_at = models.DateTimeField(
         null=True,
@@ -331,10 +340,17 @@ class ReportedFigure(SourcedModel):
     """
 
     class Qualifier(models.TextChoices):
-        EXACT = "", "Exactly"
-        ABOUT = "about", "About"
-        OVER = "over", "Over"
-        UP_TO = "up_to", "Up to"
+        EXACT = "", pgettext_lazy("qualifier", "Exactly")
+        ABOUT = "about", pgettext_lazy("qualifier", "About")
+        OVER = "over", pgettext_lazy("qualifier", "Over")
+        UP_TO = "up_to", pgettext_lazy("qualifier", "Up to")
+
+    # The qualifier with the number, in the page's language ("7.50 लाख से अधिक").
+    QUALIFIED = {
+        "about": _("about %(number)s"),
+        "over": _("over %(number)s"),
+        "up_to": _("up to %(number)s"),
+    }
 
     mou = models.ForeignKey(
         "Mou",
@@ -342,9 +358,11 @@ class ReportedFigure(SourcedModel):
         null=True,
         blank=True,
         related_name="figures",
-        help_text="Only for a figure about this MoU itself (the districts it covers). Leave "
-        "empty for a figure about a company, programme, state or sector, even when an MoU's "
-        "report gives it: the MoU's page shows it as context.",
+        help_text=_(
+            "Only for a figure about this MoU itself (the districts it covers). Leave "
+            "empty for a figure about a company, programme, state or sector, even when an MoU's "
+            "report gives it: the MoU's page shows it as context."
+        ),
     )
     party = models.ForeignKey(
         Party, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
@@ -358,12 +376,12 @@ class ReportedFigure(SourcedModel):
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
     )
-    description = models.CharField(max_length=300, help_text="What is counted.")
+    description = models.CharField(max_length=300, help_text=_("What is counted."))
     qualifier = models.CharField(max_length=6, choices=Qualifier.choices, blank=True)
     value = models.DecimalField(max_digits=20, decimal_places=2)
-    unit = models.CharField(max_length=50, help_text="E.g. sellers, USD, artisans.")
+    unit = models.CharField(max_length=50, help_text=_("E.g. sellers, USD, artisans."))
     value_as_written = models.CharField(
-        max_length=60, blank=True, help_text="The figure as the source writes it: 7.50 lakh."
+        max_length=60, blank=True, help_text=_("The figure as the source writes it: 7.50 lakh.")
     )
     as_of = models.DateField(null=True, blank=True)
     as_of_precision = models.CharField(
@@ -404,9 +422,22 @@ class ReportedFigure(SourcedModel):
     @staticmethod
     def describe_value(as_written, value, unit, qualifier):
         """``display_value`` from the four fields, for code that reads them as values."""
-        number = as_written or f"{indian_number(value)} {unit}"
-        qualifier = ReportedFigure.Qualifier(qualifier).label.lower() if qualifier else ""
-        return f"{qualifier} {number}".strip()
+        return ReportedFigure.qualify(as_written or f"{indian_number(value)} {unit}", qualifier)
+
+    @staticmethod
+    def qualify(number, qualifier):
+        """``number`` with its qualifier ("over 7.50 lakh"), in the page's language."""
+        if not qualifier:
+            return number
+        return str(ReportedFigure.QUALIFIED[qualifier]) % {"number": number}
+
+    @property
+    def marked_value(self):
+        """``display_value`` for a page: on Hindi pages the number as the source writes
+        it, unit included, marked ``lang="en"`` within the Hindi qualifier. Escaped."""
+        number = self.value_as_written or f"{indian_number(self.value)} {self.unit}"
+        number = conditional_escape(marked_name(number, ""))
+        return mark_safe(ReportedFigure.qualify(number, self.qualifier))  # noqa: S308
 
     @property
     def subject(self):
@@ -423,21 +454,21 @@ class Reaction(SourcedModel):
     """A public response to an MoU: a party's or a person's statement, with its stance."""
 
     class Stance(models.TextChoices):
-        SUPPORT = "support", "Support"
-        NEUTRAL = "neutral", "Neutral"
-        CONCERN = "concern", "Concern"
-        OPPOSITION = "opposition", "Opposition"
+        SUPPORT = "support", _("Support")
+        NEUTRAL = "neutral", _("Neutral")
+        CONCERN = "concern", _("Concern")
+        OPPOSITION = "opposition", _("Opposition")
 
     mou = models.ForeignKey("Mou", on_delete=models.CASCADE, related_name="reactions")
     party = models.ForeignKey(
         Party, on_delete=models.PROTECT, null=True, blank=True, related_name="reactions"
     )
-    speaker = models.CharField(max_length=200, blank=True, help_text="Who spoke, if a person.")
+    speaker = models.CharField(max_length=200, blank=True, help_text=_("Who spoke, if a person."))
     speaker_title = models.CharField(max_length=200, blank=True)
 
     class Speech(models.TextChoices):
-        DIRECT = "direct", "Quoted in their own words"
-        REPORTED = "reported", "Reported speech (the source's words)"
+        DIRECT = "direct", _("Quoted in their own words")
+        REPORTED = "reported", _("Reported speech (the source's words)")
 
     stance = models.CharField(max_length=12, choices=Stance.choices)
     summary = models.TextField()
@@ -445,11 +476,13 @@ class Reaction(SourcedModel):
         max_length=8,
         choices=Speech.choices,
         default=Speech.DIRECT,
-        help_text="Reported speech (“X said that ...”) is shown as the source's words, never "
-        "as the speaker's.",
+        help_text=_(
+            "Reported speech (“X said that ...”) is shown as the source's words, never "
+            "as the speaker's."
+        ),
     )
     announced_actions = models.TextField(
-        blank=True, help_text="What they said they would do, one action per line."
+        blank=True, help_text=_("What they said they would do, one action per line.")
     )
 
     class Meta:
@@ -509,7 +542,7 @@ class Benefit(SourcedModel):
         max_length=20, choices=Commitment.Kind.choices, default=Commitment.Kind.OTHER
     )
     description = models.TextField()
-    period = models.CharField(max_length=100, blank=True, help_text="E.g. the first six months.")
+    period = models.CharField(max_length=100, blank=True, help_text=_("E.g. the first six months."))
 
     class Meta:
         ordering = ["programme", "pk"]

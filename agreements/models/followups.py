@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, Now, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..formats import format_partial_date, indian_number
 from .entities import Precision
@@ -76,27 +77,27 @@ class FollowUp(RefreshesItsMou, SourcedModel):
         null=True,
         blank=True,
         related_name="follow_ups",
-        help_text="Leave empty for news about the MoU as a whole.",
+        help_text=_("Leave empty for news about the MoU as a whole."),
     )
     dated_on = models.DateField(
-        "date", help_text="When it happened, or when the source reported it."
+        _("date"), help_text=_("When it happened, or when the source reported it.")
     )
     dated_on_precision = models.CharField(
-        "precision",
+        _("precision"),
         max_length=8,
         choices=[c for c in Precision.choices if c[0] != Precision.UNKNOWN],
         default=Precision.DAY,
     )
-    summary = models.TextField("what happened")
+    summary = models.TextField(_("what happened"))
     mou_status = models.CharField(
-        "MoU status it reports",
+        _("MoU status it reports"),
         max_length=12,
         choices=MouStatus.choices,
         blank=True,
-        help_text="For news about the MoU: in force (active), expired, terminated...",
+        help_text=_("For news about the MoU: in force (active), expired, terminated..."),
     )
     commitment_status = models.CharField(
-        "commitment status it reports",
+        _("commitment status it reports"),
         max_length=12,
         choices=CommitmentStatus.choices,
         blank=True,
@@ -106,7 +107,7 @@ class FollowUp(RefreshesItsMou, SourcedModel):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Progress against the commitment's target, in its unit (120 of 300 sellers).",
+        help_text=_("Progress against the commitment's target, in its unit (120 of 300 sellers)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by_import = models.ForeignKey(
@@ -204,7 +205,7 @@ class NewsCheck(RefreshesItsMou):
     checked_on = models.DateField(default=timezone.localdate)
     note = models.CharField(
         max_length=300,
-        help_text="Where you looked, e.g. 'news search and the state's press releases'.",
+        help_text=_("Where you looked, e.g. 'news search and the state's press releases'."),
     )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False

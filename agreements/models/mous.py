@@ -244,63 +244,73 @@ class Mou(SluggedModel):
     reference = models.CharField(
         max_length=100,
         blank=True,
-        help_text="A stable identifier, used to update this MoU from a CSV import.",
+        help_text=_("A stable identifier, used to update this MoU from a CSV import."),
     )
     title = models.CharField(max_length=300)
     status = models.CharField(
         max_length=12,
         choices=Status.choices,
         default=Status.SIGNED,
-        help_text="Announced: said to be coming. Tie-up reported: the source reports a tie-up "
-        "but not that a memorandum was signed. Active, expired and terminated need a source "
-        "of their own.",
+        help_text=_(
+            "Announced: said to be coming. Tie-up reported: the source reports a tie-up "
+            "but not that a memorandum was signed. Active, expired and terminated need a source "
+            "of their own."
+        ),
     )
-    status_source = status_source_field("active, expired or terminated")
+    status_source = status_source_field(
+        _("The source that reports an active, expired or terminated status.")
+    )
     signed_on = models.DateField(
-        "date",
+        _("date"),
         null=True,
         blank=True,
-        help_text="The signing date, or the day the signing was announced or first reported "
-        "(say which). YYYY-MM-DD, YYYY-MM or YYYY; empty when not reported.",
+        help_text=_(
+            "The signing date, or the day the signing was announced or first reported "
+            "(say which). YYYY-MM-DD, YYYY-MM or YYYY; empty when not reported."
+        ),
     )
     date_kind = models.CharField(
-        "the date is when it was",
+        _("the date is when it was"),
         max_length=9,
         choices=DateKind.choices,
         default=DateKind.SIGNED,
-        help_text="Announced or first reported when the source gives only the day it reported "
-        "the signing, not the signing date itself.",
+        help_text=_(
+            "Announced or first reported when the source gives only the day it reported "
+            "the signing, not the signing date itself."
+        ),
     )
     signed_on_precision = models.CharField(
-        "precision", max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
+        _("precision"), max_length=8, choices=Precision.choices, default=Precision.UNKNOWN
     )
     signed_on_note = models.CharField(
-        "about the date",
+        _("about the date"),
         max_length=300,
         blank=True,
-        help_text="What the source says about the date, e.g. 'in February', no year given.",
+        help_text=_("What the source says about the date, e.g. 'in February', no year given."),
     )
-    place = models.CharField(max_length=150, blank=True, help_text="Where it was signed.")
+    place = models.CharField(max_length=150, blank=True, help_text=_("Where it was signed."))
     occasion = models.CharField(
-        max_length=200, blank=True, help_text="E.g. the ODOP Summit; a virtual ceremony."
+        max_length=200, blank=True, help_text=_("E.g. the ODOP Summit; a virtual ceremony.")
     )
     ends_on = models.DateField(null=True, blank=True)
     duration = models.CharField(
-        max_length=100, blank=True, help_text="As reported, e.g. 'three years'."
+        max_length=100, blank=True, help_text=_("As reported, e.g. 'three years'.")
     )
     term_months = models.PositiveSmallIntegerField(
-        "term in months",
+        _("term in months"),
         null=True,
         blank=True,
-        help_text="Only when a source gives a term ('valid for three years': 36). The "
-        "expected end is computed from the date, at its precision.",
+        help_text=_(
+            "Only when a source gives a term ('valid for three years': 36). The "
+            "expected end is computed from the date, at its precision."
+        ),
     )
     current_status = derived_status_field(MouStatus, MouStatus.SIGNED)
     last_news_on = models.DateField(
         null=True,
         blank=True,
         editable=False,
-        help_text="The latest of the date, the follow-ups and the checks for news.",
+        help_text=_("The latest of the date, the follow-ups and the checks for news."),
     )
     summary = models.TextField(blank=True)
     objectives = models.TextField(blank=True)
@@ -318,7 +328,7 @@ class Mou(SluggedModel):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the MoU first appeared on the public site; orders the feeds.",
+        help_text=_("When the MoU first appeared on the public site; orders the feeds."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -409,12 +419,12 @@ class Mou(SluggedModel):
         if end is None or self.current_status != self.status:
             return ""
         day, precision = end
+        shown = {"date": format_partial_date(day, precision)}
         if period_end(day, precision) >= timezone.localdate():
-            return f"Due to end by its term in {format_partial_date(day, precision)}"
-        latest = "at the latest " if self.date_kind != self.DateKind.SIGNED else ""
-        return (
-            f"Expired by its term {latest}in {format_partial_date(day, precision)} unless renewed"
-        )
+            return gettext("Due to end by its term in %(date)s") % shown
+        if self.date_kind != self.DateKind.SIGNED:
+            return gettext("Expired by its term at the latest in %(date)s unless renewed") % shown
+        return gettext("Expired by its term in %(date)s unless renewed") % shown
 
     @property
     def no_news_since(self):
@@ -599,7 +609,7 @@ class MouParty(models.Model):
     mou = models.ForeignKey(Mou, on_delete=models.CASCADE)
     party = models.ForeignKey(Party, on_delete=models.PROTECT)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
-    signatory = models.CharField(max_length=150, blank=True, help_text="Who signed for it.")
+    signatory = models.CharField(max_length=150, blank=True, help_text=_("Who signed for it."))
     signatory_title = models.CharField(max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 

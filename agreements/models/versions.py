@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .bulk import among, insert_rows
 from .freshness import bump
@@ -33,9 +34,9 @@ class MouVersion(models.Model):
     """One published state of an MoU's page."""
 
     class Kind(models.TextChoices):
-        PUBLISHED = "published", "First published"
-        CHANGE = "change", "Change"
-        CORRECTION = "correction", "Correction"
+        PUBLISHED = "published", _("First published")
+        CHANGE = "change", _("Change")
+        CORRECTION = "correction", _("Correction")
 
     mou = models.ForeignKey("Mou", on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()

@@ -9,6 +9,7 @@ nothing from the data is ever marked safe.
 from dataclasses import dataclass, field
 
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from .documents import LIST_COLUMNS
 from .query import ALIASES, START, STOP
@@ -16,12 +17,28 @@ from .query import ALIASES, START, STOP
 # The free-text columns, in the order a snippet from them is preferred, with the label
 # shown before it.
 SNIPPET_COLUMNS = {
-    "summary": "Summary",
-    "objectives": "Objectives",
-    "reactions": "Reaction",
-    "commitments": "Commitment",
-    "follow_ups": "Follow-up",
-    "title": "Title",
+    "summary": _("Summary"),
+    "objectives": _("Objectives"),
+    "reactions": _("Reaction"),
+    "commitments": _("Commitment"),
+    "follow_ups": _("Follow-up"),
+    "title": _("Title"),
+}
+# What a line of a list column is (``documents.build_rows`` stores these English labels
+# in the search documents), in the page's language.
+MATCH_KINDS = {
+    "party": _("party"),
+    "signatory": _("signatory"),
+    "state": _("state"),
+    "cluster": _("cluster"),
+    "place of signing": _("place of signing"),
+    "occasion": _("occasion"),
+    "programme": _("programme"),
+    "sector": _("sector"),
+    "meant to help": _("meant to help"),
+    "speaker": _("speaker"),
+    "person present": _("person present"),
+    "source": _("source"),
 }
 MAX_SNIPPETS = 2
 MAX_MATCHED = 4
@@ -44,10 +61,23 @@ def _plain(text):
     return text.replace(START, "").replace(STOP, "")
 
 
+class Match(str):
+    """What matched in a name, as one phrase ("party Amazon India"), with its ``kind``
+    in the page's language and the ``name`` as the registry holds it, for a page that
+    says the one in Hindi and marks the other English."""
+
+    def __new__(cls, kind, name):
+        match = super().__new__(cls, f"{kind} {name}")
+        match.kind = str(MATCH_KINDS.get(kind, kind))
+        match.name = name
+        return match
+
+
 @dataclass
 class Why:
-    """What a result shows about its match: ``snippets`` as (label, html) and
-    ``matched`` as phrases such as "party Amazon India"."""
+    """What a result shows about its match: ``snippets`` as (label, html), the label in
+    the page's language, and ``matched`` as phrases such as "party Amazon India"
+    (``Match``)."""
 
     snippets: list = field(default_factory=list)
     matched: list = field(default_factory=list)
@@ -62,7 +92,7 @@ def why(explained):
     for column, label in SNIPPET_COLUMNS.items():
         text = explained.get(column) or ""
         if START in text and len(result.snippets) < MAX_SNIPPETS:
-            result.snippets.append((label, highlighted(" ".join(text.split()))))
+            result.snippets.append((str(label), highlighted(" ".join(text.split()))))
     labels = explained.get("labels", {})
     for column in LIST_COLUMNS:
         lines = (explained.get(column) or "").split("\n")
@@ -73,5 +103,5 @@ def why(explained):
             kind = kinds[number] if number < len(kinds) else column.rstrip("s")
             name = _plain(line).split(ALIASES)[0].strip()
             if name:
-                result.matched.append(f"{kind} {name}")
+                result.matched.append(Match(kind, name))
     return result

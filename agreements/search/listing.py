@@ -168,19 +168,21 @@ def nearest_terms(filterset, limit=5):
     query = filterset.search_query
     if not query:
         return []
+    # The records' names are English (marked so on Hindi pages); the vocabulary's terms
+    # may be in either language.
     names = [
         *Party.objects.public().values_list("name", flat=True),
         *Party.objects.public().exclude(short_name="").values_list("short_name", flat=True),
         *Programme.objects.public().values_list("name", flat=True),
         *Sector.objects.public().values_list("name", flat=True),
         *State.objects.values_list("name", flat=True),
-        *(query.vocabulary.terms if query.vocabulary else ()),
     ]
-    by_word = {}
-    for name in names:
+    terms = query.vocabulary.terms if query.vocabulary else ()
+    by_word = {}  # word: (the name it comes from, whether that name is a record's)
+    for name, english in [*((name, True) for name in names), *((t, False) for t in terms)]:
         for word in words_of(name):
             if len(word) >= 3:
-                by_word.setdefault(word, name)
+                by_word.setdefault(word, (name, english))
     known = {key(word) for word in by_word}
     suggestions, seen = [], set()
     typed = query.words
@@ -191,7 +193,9 @@ def nearest_terms(filterset, limit=5):
             text = " ".join([*typed[:position], near, *typed[position + 1 :]])
             if text not in seen:
                 seen.add(text)
-                suggestions.append((_query(filterset.data, q=text), text, by_word[near]))
+                name, english = by_word[near]
+                name = marked_name(name, "") if english else name
+                suggestions.append((_query(filterset.data, q=text), text, name))
     return suggestions[:limit]
 
 

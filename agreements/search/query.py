@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 MAX_LENGTH = 200
 MAX_TERMS = 12
 
@@ -179,8 +181,11 @@ def parse(typed, vocabulary=None):
         cut = text[:MAX_LENGTH]
         text = cut.rsplit(None, 1)[0] if " " in cut.strip() else cut
         query.notes.append(
-            f"Your search was longer than {MAX_LENGTH} characters; "
-            f"only the first {len(text)} were searched."
+            gettext(
+                "Your search was longer than %(max)s characters; only the first %(n)s "
+                "were searched."
+            )
+            % {"max": MAX_LENGTH, "n": len(text)}
         )
     terms, seen, dropped = [], set(), 0
     for match in PHRASE_OR_WORD.finditer(text):
@@ -198,13 +203,19 @@ def parse(typed, vocabulary=None):
         terms.append(Term(words=words, alternatives=alternatives, quoted=quoted and len(words) > 1))
     if dropped:
         query.notes.append(
-            f"Only the first {MAX_TERMS} words or phrases were searched; "
-            f"{dropped} more {'was' if dropped == 1 else 'were'} left out."
+            ngettext(
+                "Only the first %(max)s words or phrases were searched; %(n)s more was left out.",
+                "Only the first %(max)s words or phrases were searched; %(n)s more were left out.",
+                dropped,
+            )
+            % {"max": MAX_TERMS, "n": dropped}
         )
     query.terms = terms
     if text and not terms:
         query.notes.append(
-            "There is nothing to search for in that: only very common words, or no letters "
-            "or digits."
+            gettext(
+                "There is nothing to search for in that: only very common words, or no "
+                "letters or digits."
+            )
         )
     return query

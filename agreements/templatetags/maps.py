@@ -26,6 +26,20 @@ NOTE_NAMES = {
 }
 
 
+# The names the map's package gives the shapes a note or a label names, in the page's
+# language: the former union territories' official Hindi names (the map predates 2020).
+SHAPE_NAMES = {
+    "Jammu and Kashmir": _("Jammu and Kashmir"),
+    "Dadra and Nagar Haveli": _("Dadra and Nagar Haveli"),
+    "Daman and Diu": _("Daman and Diu"),
+}
+
+
+def shape_name(name):
+    """The map package's name of a shape, in the page's language where it is known."""
+    return str(SHAPE_NAMES.get(name, name))
+
+
 def note_name(by_code, code):
     """The name a map note gives the territory ``code``, in the page's language."""
     state = by_code.get(code)
@@ -62,7 +76,7 @@ def india_map(states, caption, highlight=False, small=False, map_id="india-map")
                 shape["class"] = "map-marked"
                 if state is None:  # only a state drawn within this shape
                     shape["label"] += gettext(" (drawn within %(shape)s on this map)") % {
-                        "shape": vendored.names[code][0]
+                        "shape": shape_name(vendored.names[code][0])
                     }
         elif state is not None:
             count = getattr(state, "mou_count", 0) or 0
@@ -89,7 +103,12 @@ def india_map(states, caption, highlight=False, small=False, map_id="india-map")
         for code, within in vendored.drawn_within.items()
     ]
     split = [
-        {"state": by_code.get(code), "name": note_name(by_code, code), "parts": names}
+        {
+            "state": by_code.get(code),
+            "name": note_name(by_code, code),
+            # “Dadra and Nagar Haveli” and “Daman and Diu”
+            "parts": gettext(" and ").join(f"“{shape_name(name)}”" for name in names),
+        }
         for code, names in vendored.names.items()
         if len(names) > 1
     ]

@@ -8,11 +8,12 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from mouregistry import i18n
 
 from ..formats import indian_number
-from ..models.entities import in_hindi, marked_name
+from ..models.entities import in_hindi, localized_name, marked_name
 
 register = template.Library()
 
@@ -35,6 +36,25 @@ def shown_name(obj):
     English name (a party, a cluster, a source), so that screen readers say it in
     English. Escaped."""
     return marked_name(getattr(obj, "name", None) or str(obj), getattr(obj, "name_hi", ""))
+
+
+@register.filter
+def plain_name(obj):
+    """A record's name in the page's language as plain text, unmarked: for a ``<title>``,
+    an attribute or a sentence's variable that is escaped where it is written."""
+    return localized_name(getattr(obj, "name", None) or str(obj), getattr(obj, "name_hi", ""))
+
+
+@register.filter
+def english(value):
+    """``value`` (text a source or a record wrote: a short name, a place, a product) in a
+    ``<span lang="en">`` on Hindi pages, so that a Hindi sentence around it is read as
+    Hindi and it as English; as it is, escaped, on English pages. Nothing for nothing."""
+    if value in (None, ""):
+        return ""
+    if in_hindi():
+        return format_html('<span lang="en">{}</span>', value)
+    return value
 
 
 @register.filter
@@ -84,7 +104,7 @@ def admin_link(context, target=None):
             url = reverse("admin:index")
     if not allowed:
         return ""
-    return format_html('<a class="admin-link" href="{}">Edit in admin</a>', url)
+    return format_html('<a class="admin-link" href="{}">{}</a>', url, gettext("Edit in admin"))
 
 
 @register.inclusion_tag("includes/bar_chart.html")
