@@ -135,8 +135,17 @@ def mou_list(request):
         MouFilter,
         "mou",
         around_page=listing.list_context,
-        fact_tables=list(dataset.MOU_FACTS),
+        fact_tables=[(name, FACT_TABLE_LINKS[name]) for name in dataset.MOU_FACTS],
     )
+
+
+# The list's links to its MoUs' facts as CSV tables (``dataset.MOU_FACTS``), worded in
+# the page's language.
+FACT_TABLE_LINKS = {
+    "commitments": _("commitments"),
+    "figures": _("figures"),
+    "reactions": _("reactions"),
+}
 
 
 def commitment_list(request):
