@@ -492,6 +492,8 @@ def pages():
             "/mous/?state=gujarat&sector=handicrafts",
         ],
         "list searched (q=)": ["/mous/?q=moradabad", "/mous/?q=carpets", "/mous/?q=flipkart"],
+        "list searched, nothing found": ["/mous/?q=zzqqxx", "/mous/?q=flipcart+goa"],
+        "list in Hindi": ["/hi/mous/"],
         "list page 400": ["/mous/?page=400"],
         "MoU detail": [f"/mous/{slug}/" for slug in slugs],
         "state detail": ["/states/uttar-pradesh/", "/states/assam/", "/states/goa/"],
