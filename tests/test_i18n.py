@@ -318,3 +318,11 @@ def test_the_sitemap_lists_every_page_in_both_languages(client, registry):
     assert "<loc>http://testserver/hi/mous/</loc>" in sitemap
     assert 'hreflang="hi" href="http://testserver/hi/states/uttar-pradesh/"' in sitemap
     assert client.get("/hi/sitemap.xml").status_code == 404
+
+
+def test_a_search_on_a_hindi_page_says_what_matched_by_its_hindi_name(client, registry):
+    html = client.get("/hi/mous/", {"q": "हस्तशिल्प"}).content.decode()
+    matched = VisibleText.of(html.split('class="matched"')[1].split("</p>")[0])
+    assert "क्षेत्र हस्तशिल्प" in matched
+    english = client.get("/mous/", {"q": "हस्तशिल्प"}).content.decode()
+    assert "sector Handicrafts" in re.sub("<[^>]+>", "", english.split('class="matched"')[1])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from ..models.entities import marked_name
 from .documents import LIST_COLUMNS
 from .query import ALIASES, START, STOP
 
@@ -63,14 +64,25 @@ def _plain(text):
 
 class Match(str):
     """What matched in a name, as one phrase ("party Amazon India"), with its ``kind``
-    in the page's language and the ``name`` as the registry holds it, for a page that
-    says the one in Hindi and marks the other English."""
+    in the page's language and the ``name`` as the registry holds it, beside its Hindi
+    name where it has one (``name_hi``), for a page that says the kind in Hindi and
+    names the record as it names it everywhere else (``shown``)."""
 
-    def __new__(cls, kind, name):
+    def __new__(cls, kind, name, name_hi=""):
         match = super().__new__(cls, f"{kind} {name}")
         match.kind = str(MATCH_KINDS.get(kind, kind))
-        match.name = name
+        match.name, match.name_hi = name, name_hi
         return match
+
+    @property
+    def shown(self):
+        return marked_name(self.name, self.name_hi)
+
+
+def _hindi(names):
+    """The first of ``names`` written in Devanagari: a search document lists a record's
+    Hindi name among the other names it is found by (``documents._line``)."""
+    return next((n for n in names if any("\u0900" <= c <= "\u097f" for c in n)), "")
 
 
 @dataclass
@@ -101,7 +113,7 @@ def why(explained):
             if START not in line or len(result.matched) >= MAX_MATCHED:
                 continue
             kind = kinds[number] if number < len(kinds) else column.rstrip("s")
-            name = _plain(line).split(ALIASES)[0].strip()
+            name, *others = (part.strip() for part in _plain(line).split(ALIASES))
             if name:
-                result.matched.append(Match(kind, name))
+                result.matched.append(Match(kind, name, _hindi(others)))
     return result
