@@ -441,6 +441,10 @@ def test_no_results_says_so_shows_the_filters_and_which_to_remove(
     ]
     assert f'href="{LIST}?q=flipkart"' in html
     assert "Without State or UT: Assam" in html
+    # The counts are cached until the data changes, and change with it.
+    make_mou("Flipkart Gujarat again", parties=[flipkart], states=[gujarat])
+    again = client.get(LIST, {"q": "flipkart", "state": "assam"}).context["widenings"]
+    assert [w["count"] for w in again] == [2, 1]
 
 
 def test_no_results_suggests_the_nearest_names(client, gujarat_mou, flipkart, make_mou, assam):
@@ -450,6 +454,11 @@ def test_no_results_suggests_the_nearest_names(client, gujarat_mou, flipkart, ma
     nearest = response.context["nearest"]
     assert ("flipkart assam", "Flipkart") in [(text, name) for _q, text, name in nearest]
     assert "?q=flipkart+assam" in response.content.decode()
+    # The names are cached until the data changes, and change with it.
+    meesho = Party.objects.create(name="Meesho", kind="company")
+    make_mou("Meesho Assam", parties=[meesho], states=[assam])
+    nearest = client.get(LIST, {"q": "meesh0 assam"}).context["nearest"]
+    assert ("meesho assam", "Meesho") in [(text, name) for _q, text, name in nearest]
 
 
 # --- Facets ----------------------------------------------------------------------------

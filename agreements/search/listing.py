@@ -151,11 +151,14 @@ def facets(filterset):
 
 def widenings(filterset):
     """For an empty result: each filter in use, with the list's count without it and the
-    link that removes it, most results first; one COUNT per filter in use."""
+    link that removes it, most results first; one COUNT per filter in use, cached until
+    the data changes (without its search, a search's count is the whole registry's: 73 ms
+    at 200,000 MoUs on PostgreSQL)."""
     chips = dict(zip(filterset.active_filter_names(), filterset.active_filters, strict=True))
     found = []
     for name, (label, value, remove_query) in chips.items():
-        count = filterset.rows_without(name).count()
+        rows = filterset.rows_without(name)
+        count = cached_query(filterset.request, "count", rows, QuerySet.count)
         if count:
             found.append({"label": label, "value": value, "query": remove_query, "count": count})
     return sorted(found, key=lambda item: -item["count"])
@@ -164,18 +167,23 @@ def widenings(filterset):
 def nearest_terms(filterset, limit=5):
     """Queries like the reader's with one word replaced by a near name the registry knows
     (a party, programme, sector, state or vocabulary term): ``(query string, query, name
-    it comes from)``. Five queries; only asked when nothing matched."""
+    it comes from)``. Five queries, cached until the data changes; only asked when
+    nothing matched."""
     query = filterset.search_query
     if not query:
         return []
     # The records' names are English (marked so on Hindi pages); the vocabulary's terms
-    # may be in either language.
+    # may be in either language. Each list cached until the data changes.
     names = [
-        *Party.objects.public().values_list("name", flat=True),
-        *Party.objects.public().exclude(short_name="").values_list("short_name", flat=True),
-        *Programme.objects.public().values_list("name", flat=True),
-        *Sector.objects.public().values_list("name", flat=True),
-        *State.objects.values_list("name", flat=True),
+        name
+        for queryset in (
+            Party.objects.public().values_list("name", flat=True),
+            Party.objects.public().exclude(short_name="").values_list("short_name", flat=True),
+            Programme.objects.public().values_list("name", flat=True),
+            Sector.objects.public().values_list("name", flat=True),
+            State.objects.values_list("name", flat=True),
+        )
+        for name in cached_query(filterset.request, "names", queryset)
     ]
     terms = query.vocabulary.terms if query.vocabulary else ()
     by_word = {}  # word: (the name it comes from, whether that name is a record's)
