@@ -5,10 +5,18 @@ from decimal import Decimal, InvalidOperation
 from django.utils import dateformat
 from django.utils.translation import gettext, gettext_noop
 
-# Django's own Hindi catalogue spells three months without their halant ("सितमबर"); marked
-# here, they take the right forms (सितंबर, नवंबर, दिसंबर) from the project's catalogue,
-# which Django reads before its own, wherever a date is written.
-MONTHS_SPELT_RIGHT = (gettext_noop("September"), gettext_noop("November"), gettext_noop("December"))
+# Django's own Hindi catalogue spells three months without their halant ("सितमबर"), and
+# writes file sizes with a trailing space and MB as "मेबी"; marked here, these take the
+# right forms (सितंबर, नवंबर, दिसंबर; "21.7 केबी", "68.7 एमबी") from the project's
+# catalogue, which Django reads before its own, wherever a date or a size is written.
+DJANGO_HINDI_CORRECTED = (
+    gettext_noop("September"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+    gettext_noop("%s KB"),
+    gettext_noop("%s MB"),
+    gettext_noop("%s GB"),
+)
 
 
 def format_partial_date(value, precision):

@@ -326,3 +326,13 @@ def test_a_search_on_a_hindi_page_says_what_matched_by_its_hindi_name(client, re
     assert "क्षेत्र हस्तशिल्प" in matched
     english = client.get("/mous/", {"q": "हस्तशिल्प"}).content.decode()
     assert "sector Handicrafts" in re.sub("<[^>]+>", "", english.split('class="matched"')[1])
+
+
+def test_hindi_pages_spell_months_and_file_sizes_right_where_django_does_not(client, registry):
+    detail = client.get(f"/hi{GUJARAT}").content.decode()
+    assert "7 सितंबर 2021" in detail and "सितमबर" not in detail
+    from agreements import dataset as files
+
+    files.build()  # the sizes are the built files'
+    dataset = client.get("/hi/data/").content.decode()
+    assert re.search(r"\(\d+(\.\d)?\sकेबी\)", dataset)  # no space inside the bracket
