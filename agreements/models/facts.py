@@ -422,7 +422,13 @@ class ReportedFigure(SourcedModel):
     @staticmethod
     def describe_value(as_written, value, unit, qualifier):
         """``display_value`` from the four fields, for code that reads them as values."""
-        return ReportedFigure.qualify(as_written or f"{indian_number(value)} {unit}", qualifier)
+        return ReportedFigure.qualify(ReportedFigure.number(as_written, value, unit), qualifier)
+
+    @staticmethod
+    def number(as_written, value, unit):
+        """The figure without its qualifier: as the source writes it, else the value
+        grouped the Indian way with its unit."""
+        return as_written or f"{indian_number(value)} {unit}"
 
     @staticmethod
     def qualify(number, qualifier):
@@ -435,7 +441,7 @@ class ReportedFigure(SourcedModel):
     def marked_value(self):
         """``display_value`` for a page: on Hindi pages the number as the source writes
         it, unit included, marked ``lang="en"`` within the Hindi qualifier. Escaped."""
-        number = self.value_as_written or f"{indian_number(self.value)} {self.unit}"
+        number = ReportedFigure.number(self.value_as_written, self.value, self.unit)
         number = conditional_escape(marked_name(number, ""))
         return mark_safe(ReportedFigure.qualify(number, self.qualifier))  # noqa: S308
 
