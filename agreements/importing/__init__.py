@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from ..models import ImportRecord
+from ..models.bulk import collection_paused
 from .cells import (
     COLUMNS,
     MOU_COLUMNS,
@@ -124,7 +125,7 @@ def import_table(
     report says to run the import again.
     """
     report = importer.report(file_name=file_name, checksum=file_checksum, dry_run=dry_run)
-    with transaction.atomic():
+    with collection_paused(), transaction.atomic():
         if not dry_run:
             lock_imports()
         plan = importer.plan(table, report=report, progress=progress, describe=describe)

@@ -210,7 +210,7 @@ class NewMouValues:
         self.stamp = field("created_at").get_db_prep_save(now, connection)
         self.published_at = {
             published: field("published_at").get_db_prep_save(
-                publication_time(Mou(published=published), now), connection
+                publication_time(published, None, now), connection
             )
             for published in (True, False)
         }
@@ -277,8 +277,9 @@ def _update_mous(current, rows, record, ids):
         for row in rows[start : start + BATCH_SIZE]:
             old = current[row.mou_id]
             fields = _updated_fields(row, old, ids)
-            mou = Mou(pk=row.mou_id, **fields)
-            fields["published_at"] = publication_time(mou, now)
+            fields["published_at"] = publication_time(
+                fields["published"], fields["published_at"], now
+            )
             values.append((row.mou_id, *(fields[name] for name in MOU_FIELDS), record.pk, now))
             links.add(row, row.mou_id, current=old)
         update_rows(Mou, names, values)

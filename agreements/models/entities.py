@@ -38,14 +38,16 @@ def unique_slug(instance, text, max_length=80):
     return slug
 
 
-def publication_time(mou, now=None):
-    """When ``mou`` was first published: kept once set, stamped on first publication.
+def publication_time(published, published_at, now=None):
+    """When an MoU was first published, given whether it is and when it was first
+    (``published_at``, None if never): kept once set, stamped on first publication.
 
-    Shared by ``Mou.save()`` and the bulk import, which bypasses ``save()``.
+    Shared by ``Mou.save()`` and the bulk import, which bypasses ``save()`` and works
+    on plain values, not instances.
     """
-    if mou.published and mou.published_at is None:
+    if published and published_at is None:
         return now or timezone.now()
-    return mou.published_at
+    return published_at
 
 
 def may_preview(user):

@@ -393,7 +393,7 @@ class Mou(SluggedModel):
         return reverse("agreements:mou_detail", args=[self.slug])
 
     def save(self, *args, **kwargs):
-        self.published_at = publication_time(self)
+        self.published_at = publication_time(self.published, self.published_at)
         super().save(*args, **kwargs)
         refresh_derived_of(self.pk)
 
