@@ -8,6 +8,7 @@ Each part costs a fixed number of queries (pinned in ``tests/test_search.py``).
 
 import difflib
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -38,6 +39,19 @@ def _query(data, **changes):
         if value is not None:
             data[name] = value
     return "?" + data.urlencode()
+
+
+def _linker(data, *names):
+    """``link(*values)``: ``_query(data, **dict(zip(names, values)))`` with the rest of
+    the query string encoded once, not once per link: a facet links each of its dozens
+    of rows that way (a tenth of a filtered list's render at 200,000 MoUs)."""
+    rest = _query(data, **dict.fromkeys(names))
+    rest += "&" if len(rest) > 1 else ""
+
+    def link(*values):
+        return rest + urlencode(list(zip(names, values, strict=True)))
+
+    return link
 
 
 # The facets that count MoUs through a relation: (filter name, label, model, how many).
@@ -127,24 +141,25 @@ def facets(filterset):
     result = []
     for name, label, _model, limit in RELATED_FACETS:
         rows = sorted(counts.get(name, []), key=lambda row: (-row[2], row[1].casefold()))
+        link = _linker(data, name)
         facet = Facet(name, label)
-        facet.items = [(title, n, _query(data, **{name: slug})) for slug, title, n in rows]
+        facet.items = [(title, n, link(slug)) for slug, title, n in rows[:limit]]
         result.append(facet)
-        if limit:
-            facet.items = facet.items[:limit]
     labels = dict(Mou.Status.choices)
+    link = _linker(data, "status")
     facet = Facet("status", _("By status now"))
     for status, _same, n in sorted(counts.get("status", []), key=lambda row: -row[2]):
-        facet.items.append((labels.get(status, status), n, _query(data, status=status)))
+        facet.items.append((labels.get(status, status), n, link(status)))
     result.append(facet)
     facet = Facet("year", _("By year"))
     years = sorted(counts.get("year", []), key=lambda row: -int(row[0] or 0))
+    link_year, link_undated = _linker(data, "year_from", "year_to"), _linker(data, "undated")
     for year, _same, n in years:
         if year is None:
-            facet.items.append((_("Date not reported"), n, _query(data, undated="only")))
+            facet.items.append((_("Date not reported"), n, link_undated("only")))
         else:
             year = str(int(year))
-            facet.items.append((year, n, _query(data, year_from=year, year_to=year)))
+            facet.items.append((year, n, link_year(year, year)))
     result.append(facet)
     return [facet for facet in result if facet.items]
 
