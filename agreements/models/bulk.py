@@ -6,6 +6,7 @@ import contextlib
 import functools
 import gc
 
+import orjson
 from django.db import connection
 from django.db.models import Q
 
@@ -30,6 +31,13 @@ def collection_paused():
         yield
     finally:
         gc.enable()
+
+
+def json_text(value):
+    """``value`` as compact JSON text (UTF-8, no spaces), as ``insert_rows`` takes a JSON
+    column. orjson, not the standard library: an import of 10,000 MoUs encodes 30,000
+    documents, changes and labels, and the standard encoder took a twentieth of it."""
+    return orjson.dumps(value).decode()
 
 
 def among(ids, field="mou"):

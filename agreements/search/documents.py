@@ -9,10 +9,10 @@ display name first and the other names it is found by (its Hindi name among them
 """
 
 import functools
-import json
 from collections import defaultdict
 
 from ..models import Cluster
+from ..models.bulk import json_text
 from ..models.search import SEARCH_COLUMNS
 from ..models.snapshots import Records
 from .query import ALIASES, clean_text
@@ -52,7 +52,7 @@ class Document:
         return (
             mou_id,
             *("\n".join(self.text[column]) for column in SEARCH_COLUMNS),
-            json.dumps(self.labels, ensure_ascii=False, separators=(",", ":")),
+            json_text(self.labels),
         )
 
 
