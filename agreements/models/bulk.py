@@ -119,7 +119,9 @@ def update_rows(model, names, rows):
     One ``executemany`` of an ``UPDATE`` by primary key: no model instances and no
     expressions. ``bulk_update`` builds a ``CASE`` branch per row and field in Python, which
     took 107 s and 590 MB for an import updating 20,000 MoUs (and 10 s for the admin's
-    2,000). Like it, this calls no ``save()`` and sends no signals.
+    2,000). Like it, this calls no ``save()`` and sends no signals. On PostgreSQL it is
+    one ``UPDATE ... FROM`` the rows given as one array per column: an UPDATE per row,
+    even pipelined, took a second per 10,000 MoUs.
     """
     if not rows:
         return
@@ -132,16 +134,30 @@ def update_rows(model, names, rows):
         for f in fields
     ]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    converted = [
+        (*(convert(value) for convert, value in zip(converters, values, strict=True)), pk)
+        for pk, *values in rows
+    ]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = [*fields, meta.pk]
+            # Our quoted names and the fields' own column types; the values are parameters.
+            arrays = ", ".join(
+                f"unnest(%s::{f.db_type(connection)}[]) AS {quote(f.column)}" for f in columns
+            )
+            assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (SELECT {arrays}) AS v "  # noqa: S608
+                f"WHERE {table}.{pk} = v.{pk}",
+                [list(column) for column in zip(*converted, strict=True)],
+            )
+            return
+        assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
         cursor.executemany(
             # Only the model's own quoted names go into the SQL; the values are parameters.
-            f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
-            f"WHERE {quote(meta.pk.column)} = %s",
-            [
-                (*(convert(value) for convert, value in zip(converters, values, strict=True)), pk)
-                for pk, *values in rows
-            ],
+            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+            converted,
         )
 
 
