@@ -189,6 +189,10 @@ class RegistryFilterSet(django_filters.FilterSet):
     def form_data(self):
         return self.data
 
+    def page_rows(self):
+        """What the list's paginator pages through: the rows, as a page shows them."""
+        return self.qs.for_list()
+
     def filter_queryset(self, queryset):
         """Filter by the valid fields only (``cleaned_data`` holds no invalid one), and mark
         each invalid field so screen readers announce it with its message."""
@@ -374,6 +378,16 @@ class MouFilter(RegistryFilterSet):
         self.mark_invalid_fields()
         queryset, self.undated_left_out = self._apply(queryset, self.form.cleaned_data)
         return queryset
+
+    def page_rows(self):
+        """A search best match first pages through ``search.Ranked``, which stays within
+        a page's cost however many MoUs match; any other list through its rows."""
+        rows = super().page_rows()
+        if not self.search_query or self.form.cleaned_data.get("sort") != RELEVANCE:
+            return rows
+        unsearched = self.rows_without("q").for_list()
+        newest = [*ORDERINGS["newest"], "pk"]
+        return search.Ranked(self.request, rows, unsearched, self.search_query, newest)
 
     def _apply(self, queryset, values):
         """``queryset`` filtered by the valid ``values``: each filter, then the year range

@@ -68,6 +68,8 @@ class CountCachedPaginator(Paginator):
 
     @cached_property
     def count(self):
+        if not isinstance(self.object_list, QuerySet):
+            return self.object_list.count()  # search.Ranked, which caches its own
         return cached_query(self.request, "count", self.object_list, QuerySet.count)
 
 
@@ -119,7 +121,7 @@ def filtered_list(request, filterset_class, name, *, around_page=None, **context
     if request.GET.get("q") and (limited := too_many(request, "search")):
         return limited
     filterset = filtered(request, filterset_class)
-    page, page_note = paginate(request, filterset.qs.for_list())
+    page, page_note = paginate(request, filterset.page_rows())
     urls = {kind: reverse(f"agreements:{name}_{kind}") for kind in ("list", "csv", "json", "feed")}
     context.update({"filter": filterset, "page": page, "page_note": page_note, "urls": urls})
     if around_page:

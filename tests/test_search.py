@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements import importing, search
+from agreements import importing, search, views
 from agreements.models import (
     Attendee,
     Beneficiary,
@@ -306,6 +306,45 @@ def test_a_search_is_ranked_best_match_first_and_the_order_can_still_be_chosen(
     assert titles(client.get(LIST, {"q": "otter", "sort": "newest"}))[0] == "Aardvark plan"
     # Without a search there is nothing to rank: "best match" falls back to newest first.
     assert client.get(LIST, {"sort": "relevance"}).status_code == 200
+
+
+def test_a_search_matching_more_mous_than_are_scored_puts_those_about_its_words_first(
+    client, make_mou, gujarat, amazon, monkeypatch
+):
+    """Past ``search.RANK_EACH_UP_TO`` matches, scoring each costs more than a page may
+    (at 200,000 MoUs on PostgreSQL): MoUs with every word in a title, party, person,
+    place or subject come first, then those that only mention it, each newest first,
+    and the pages run on from one to the other."""
+    tiger = Party.objects.create(name="Tiger Exports")
+    day = datetime.date
+    make_mou("Tiger in the title", parties=[amazon], states=[gujarat], signed_on=day(2019, 1, 1))
+    make_mou("The party", parties=[tiger, amazon], states=[gujarat], signed_on=day(2021, 1, 1))
+    make_mou(
+        "Summary only",
+        parties=[amazon],
+        states=[gujarat],
+        summary="A tiger was seen.",
+        signed_on=day(2023, 1, 1),
+    )
+    in_source = make_mou(
+        "Source only", parties=[amazon], states=[gujarat], signed_on=day(2024, 1, 1)
+    )
+    in_source.sources.add(Source.objects.create(title="Tiger news"))
+    make_mou("Filler", parties=[amazon], states=[gujarat])
+    monkeypatch.setattr(search, "RANK_EACH_UP_TO", 3)
+    monkeypatch.setattr(views, "PER_PAGE", 3)
+    first = client.get(LIST, {"q": "tiger"})
+    assert titles(first) == ["The party", "Tiger in the title", "Source only"]
+    assert "each newest first" in first.content.decode()
+    second = client.get(LIST, {"q": "tiger", "page": 2})
+    assert titles(second) == ["Summary only"]
+    assert second.context["page"].paginator.count == 4
+    # Up to the limit each match is scored, as before (another address: not the page
+    # the page cache keeps).
+    monkeypatch.setattr(search, "RANK_EACH_UP_TO", 4)
+    scored = client.get(LIST, {"q": "tiger", "sort": "relevance"})
+    assert "each newest first" not in scored.content.decode()
+    assert set(titles(scored)[:2]) == {"Tiger in the title", "The party"}
 
 
 # --- Why a result matched --------------------------------------------------------------
@@ -682,6 +721,17 @@ def test_searched_and_faceted_pages_have_a_fixed_query_budget(
     with django_assert_max_num_queries(budget):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_search_ranked_in_tiers_has_a_fixed_query_budget(
+    client, many_mous, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(search, "RANK_EACH_UP_TO", 100)
+    # The scored search's 16, and the count of the first tier.
+    with django_assert_max_num_queries(17):
+        response = client.get("/mous/?q=bulk")
+    assert response.context["by_tiers"]
+    assert len(response.context["page"].object_list) == 25
 
 
 def test_the_searched_budget_does_not_grow_with_the_data(client, many_mous, make_mou, amazon):

@@ -7,6 +7,8 @@ full-text search, so the same tests pass on both.
   ``relevance`` (higher is better); still a queryset, so filters, counts, facets and
   pages work as on any list.
 - ``explain(mous, query)``: sets ``mou.why`` on a page of results (one query).
+- ``Ranked(...)``: a search's results best match first, for a paginator, within what
+  a page may cost however many MoUs match.
 - ``index(mous)``: (re)writes the search documents of an MoU queryset or ids, a chunk at
   a time in a fixed number of queries; ``mark_stale(ids)`` defers that to the end of the
   transaction; ``rebuild()`` writes every document again (``manage.py rebuild_search``).
@@ -16,7 +18,10 @@ list searches ``published()`` MoUs only, like every public page.
 """
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
 
+from ..models.freshness import cached_query
 from . import backends
 from .documents import build_rows
 from .highlight import why
@@ -27,6 +32,7 @@ __all__ = [
     "MAX_LENGTH",
     "MAX_TERMS",
     "Query",
+    "Ranked",
     "explain",
     "flush_stale",
     "index",
@@ -39,6 +45,11 @@ __all__ = [
 
 # MoUs whose documents are built and written per round trip.
 CHUNK_SIZE = 500
+
+# Matches past which a search is ranked by where its words are, not by each match's
+# score (``Ranked``): scoring 76,000 matches of 200,000 MoUs read every match's
+# document on PostgreSQL, 280 to 600 ms a page (benchmarks/pages.py).
+RANK_EACH_UP_TO = 2_000
 
 
 def parse(text, vocabulary=None):
@@ -55,6 +66,50 @@ def search(mous, query):
         return mous
     flush_stale()
     return backends.current().search(mous, query)
+
+
+class Ranked:
+    """A search's results best match first, as a paginator takes them (``count()`` and
+    slices), each page in a fixed number of queries however many MoUs match.
+
+    Up to ``RANK_EACH_UP_TO`` matches, ``rows`` as they come: ordered by relevance,
+    each match scored. Past it, scoring every match costs more than a page may, so the
+    matches come in two tiers, each newest first: those with every word in the short
+    columns (a title, a party's names, people, places, topics: what an MoU is about),
+    then the rest, which only mention it. Both tiers are read along the lists' date
+    index and stop at the page, and each tier's count is cached until the data changes.
+
+    ``rows`` are the searched rows (ordered by relevance), ``unsearched`` the same rows
+    without the search, ``newest`` the order within a tier.
+    """
+
+    def __init__(self, request, rows, unsearched, query, newest):
+        self.request, self.rows, self.query = request, rows, query
+        self.unsearched, self.newest = unsearched, newest
+
+    def count(self):
+        return _count(self.request, self.rows)
+
+    @cached_property
+    def by_tiers(self):
+        return self.count() > RANK_EACH_UP_TO
+
+    def __getitem__(self, index):
+        if not self.by_tiers:
+            return self.rows[index]
+        backend = backends.current()
+        strong = backend.strong(self.unsearched, self.query)
+        found = _count(self.request, strong)
+        start, stop = index.start or 0, index.stop
+        rows = list(strong.order_by(*self.newest)[start:stop]) if start < found else []
+        if stop > found:
+            rest = backend.weak(self.rows, self.query).order_by(*self.newest)
+            rows += rest[max(start - found, 0) : stop - found]
+        return rows
+
+
+def _count(request, rows):
+    return cached_query(request, "count", rows, QuerySet.count)
 
 
 def explain(mous, query):

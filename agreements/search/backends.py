@@ -54,6 +54,10 @@ POSTGRES_WEIGHTS = {
     "sources": "D",
 }
 
+# The columns of a strong match (``Backend.strong``): those weighted A and B, the short
+# ones that name what an MoU is about rather than mention it.
+SHORT_COLUMNS = tuple(column for column, weight in POSTGRES_WEIGHTS.items() if weight in "AB")
+
 # The tables, made by migrations 0012 (FTS5, SQLite only) and 0013 (PostgreSQL only),
 # which hold the weights above as they were then. On PostgreSQL, ``mou_search`` is the
 # ``english`` configuration (stemming, stop words) that also removes accents.
@@ -104,6 +108,16 @@ class Backend:
     def count(self):
         return self.model.objects.count()
 
+    def strong(self, queryset, query):
+        """``queryset`` (not searched) narrowed to the MoUs with every term of ``query`` in
+        the ``SHORT_COLUMNS``: a title, a party's names, people, places, topics."""
+        raise NotImplementedError
+
+    def weak(self, rows, query):
+        """The rows of ``search(..., query)`` that are not ``strong``."""
+        strong = self.strong(rows.model._default_manager.all(), query)
+        return rows.exclude(pk__in=strong.values("pk"))
+
     def explain_rows(self, ids, query):
         """``{mou id: {column: text with START/STOP around matches}, "labels": {...}}``
         for the MoUs ``ids`` (a page of results): one query."""
@@ -132,6 +146,12 @@ class Fts5(Backend):
         return queryset.filter(sqlite_search__match__matches=self.expression(query)).annotate(
             relevance=-F("sqlite_search__rank")
         )
+
+    def strong(self, queryset, query):
+        # An FTS5 column filter on the whole expression: {title parties ...} : (...).
+        columns = " ".join(SHORT_COLUMNS)
+        matches = f"{{{columns}}} : ({self.expression(query)})"
+        return queryset.filter(sqlite_search__match__matches=matches)
 
     def explain_rows(self, ids, query):
         if not ids:
@@ -197,6 +217,29 @@ class Postgres(Backend):
         return queryset.filter(postgres_search__document=expression).annotate(
             relevance=SearchRank(F("postgres_search__document"), expression)
         )
+
+    def strong(self, queryset, query):
+        return queryset.filter(postgres_search__document=self.strong_expression(query))
+
+    def weak(self, rows, query):
+        # Checked on each row's own document as the rows are read in order, not against
+        # the whole strong set (which rechecks every match's document: 570 ms).
+        return rows.exclude(postgres_search__document=self.strong_expression(query))
+
+    @staticmethod
+    def strong_expression(query):
+        """``expression`` with each word limited to weights A and B (``word:AB``), for
+        ``to_tsquery``: the words are ``query.parse``'s, letters, digits and marks only,
+        so none is read as an operator."""
+
+        def phrase(words):
+            return "(" + " <-> ".join(f"{word}:AB" for word in words) + ")"
+
+        text = " & ".join(
+            "(" + " | ".join(phrase(words) for words in term.alternatives) + ")"
+            for term in query.terms
+        )
+        return SearchQuery(text, config=POSTGRES_CONFIG, search_type="raw")
 
     def explain_rows(self, ids, query):
         if not ids:

@@ -229,7 +229,10 @@ def list_context(filterset, page):
     query = filterset.search_query
     if query:
         page.object_list = explain(page.object_list, query)
-    context = {"search_query": query}
+    context = {
+        "search_query": query,
+        "by_tiers": getattr(page.paginator.object_list, "by_tiers", False),
+    }
     if filterset.undated_left_out is not None:
         left_out = cached_query(
             filterset.request, "count", filterset.undated_left_out, QuerySet.count
