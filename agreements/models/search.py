@@ -150,8 +150,10 @@ class SqliteSearchDocument(SearchDocumentColumns):
 
 
 class PostgresSearchDocument(SearchDocumentColumns):
-    """A row of ``agreements_search_document`` (PostgreSQL only): the columns, and
-    ``document``, a weighted tsvector the database generates from them, GIN-indexed."""
+    """A row of ``agreements_search_document`` (PostgreSQL only): the columns, and two
+    weighted tsvectors the database generates from them, each GIN-indexed:
+    ``document``, of every column, which a search matches and ranks by, and ``short``,
+    of the short ones only (migration 0026), a broad search's first tier."""
 
     mou = models.OneToOneField(
         "Mou",
@@ -161,6 +163,7 @@ class PostgresSearchDocument(SearchDocumentColumns):
         related_name="postgres_search",
     )
     document = SearchVectorField()
+    short = SearchVectorField()
 
     objects = OneDatabaseManager("postgresql")
 
