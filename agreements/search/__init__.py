@@ -76,8 +76,9 @@ class Ranked:
     each match scored. Past it, scoring every match costs more than a page may, so the
     matches come in two tiers, each newest first: those with every word in the short
     columns (a title, a party's names, people, places, topics: what an MoU is about),
-    then the rest, which only mention it. Both tiers are read along the lists' date
-    index and stop at the page, and each tier's count is cached until the data changes.
+    then the rest, which only mention it. Both tiers are read in date order and stop at
+    the page; the first tier's count is cached beside the list's, until the data
+    changes. (The downloads of a search still score every match: one bounded part.)
 
     ``rows`` are the searched rows (ordered by relevance), ``unsearched`` the same rows
     without the search, ``newest`` the order within a tier.
