@@ -134,7 +134,7 @@ def update_rows(model, names, rows):
         for f in fields
     ]
     quote = connection.ops.quote_name
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    table, key = quote(meta.db_table), quote(meta.pk.column)
     converted = [
         (*(convert(value) for convert, value in zip(converters, values, strict=True)), pk)
         for pk, *values in rows
@@ -149,14 +149,14 @@ def update_rows(model, names, rows):
             assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM (SELECT {arrays}) AS v "  # noqa: S608
-                f"WHERE {table}.{pk} = v.{pk}",
+                f"WHERE {table}.{key} = v.{key}",
                 [list(column) for column in zip(*converted, strict=True)],
             )
             return
         assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
         cursor.executemany(
             # Only the model's own quoted names go into the SQL; the values are parameters.
-            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+            f"UPDATE {table} SET {assignments} WHERE {key} = %s",  # noqa: S608
             converted,
         )
 
