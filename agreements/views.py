@@ -51,7 +51,7 @@ from .models import (
 )
 from .models.entities import in_hindi, marked_name
 from .models.facts import STATUS_MEANINGS
-from .models.freshness import cached, cached_query, request_version
+from .models.freshness import cached, cached_count, cached_query, request_version
 from .search import listing
 
 PER_PAGE = 25
@@ -70,7 +70,7 @@ class CountCachedPaginator(Paginator):
     def count(self):
         if not isinstance(self.object_list, QuerySet):
             return self.object_list.count()  # search.Ranked, which caches its own
-        return cached_query(self.request, "count", self.object_list, QuerySet.count)
+        return cached_count(self.request, self.object_list)
 
 
 def paginate(request, queryset):

@@ -82,6 +82,12 @@ def cached_query(request, name, queryset, compute=list):
     return cached(request, name, lambda: compute(queryset), sql, params)
 
 
+def cached_count(request, queryset):
+    """``queryset.count()`` by ``cached_query``: a list's, a tier's or a widening's
+    COUNT, the same for every page and every reader until the data changes."""
+    return cached_query(request, "count", queryset, models.QuerySet.count)
+
+
 def bump():
     """Change the data version, in the transaction of the change itself: readers see the
     new version exactly when they see the new data, and a rollback takes both back.

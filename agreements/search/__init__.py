@@ -18,10 +18,9 @@ list searches ``published()`` MoUs only, like every public page.
 """
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from ..models.freshness import cached_query
+from ..models.freshness import cached_count
 from . import backends
 from .documents import build_rows
 from .highlight import why
@@ -89,7 +88,7 @@ class Ranked:
         self.unsearched, self.newest = unsearched, newest
 
     def count(self):
-        return _count(self.request, self.rows)
+        return cached_count(self.request, self.rows)
 
     @cached_property
     def by_tiers(self):
@@ -100,17 +99,13 @@ class Ranked:
             return self.rows[index]
         backend = backends.current()
         strong = backend.strong(self.unsearched, self.query)
-        found = _count(self.request, strong)
+        found = cached_count(self.request, strong)
         start, stop = index.start or 0, index.stop
         rows = list(strong.order_by(*self.newest)[start:stop]) if start < found else []
         if stop > found:
             rest = backend.weak(self.rows, self.query).order_by(*self.newest)
             rows += rest[max(start - found, 0) : stop - found]
         return rows
-
-
-def _count(request, rows):
-    return cached_query(request, "count", rows, QuerySet.count)
 
 
 def explain(mous, query):

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Mou, Party, Programme, Sector, State
 from ..models.entities import marked_name
-from ..models.freshness import cached, cached_query
+from ..models.freshness import cached, cached_count, cached_query
 from . import explain
 from .query import key, words_of
 
@@ -173,7 +172,7 @@ def widenings(filterset):
     found = []
     for name, (label, value, remove_query) in chips.items():
         rows = filterset.rows_without(name)
-        count = cached_query(filterset.request, "count", rows, QuerySet.count)
+        count = cached_count(filterset.request, rows)
         if count:
             found.append({"label": label, "value": value, "query": remove_query, "count": count})
     return sorted(found, key=lambda item: -item["count"])
@@ -234,9 +233,7 @@ def list_context(filterset, page):
         "by_tiers": getattr(page.paginator.object_list, "by_tiers", False),
     }
     if filterset.undated_left_out is not None:
-        left_out = cached_query(
-            filterset.request, "count", filterset.undated_left_out, QuerySet.count
-        )
+        left_out = cached_count(filterset.request, filterset.undated_left_out)
         if left_out:
             context["undated"] = {
                 "count": left_out,
