@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from agreements.models import Commitment, FollowUp, Mou, NewsCheck, Precision
+from agreements.models import Commitment, FollowUp, Mou, NewsCheck, Precision, refresh_derived
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,29 @@ def test_an_mou_takes_the_status_its_latest_follow_up_reports(gujarat_mou, artic
     gujarat_mou.refresh_from_db()
     assert gujarat_mou.current_status == Mou.Status.ACTIVE
     assert gujarat_mou.last_news_on == datetime.date(2023, 1, 1)
+
+
+def test_refreshing_writes_only_the_rows_whose_derived_values_change(promise, article):
+    mou = Mou.objects.filter(pk=promise.mou_id)
+    assert refresh_derived(mou, touch=False) == 0
+    FollowUp.objects.bulk_create(  # no signal: the refresh below is what derives
+        [
+            FollowUp(
+                mou_id=promise.mou_id,
+                commitment=promise,
+                source=article,
+                dated_on=datetime.date(2022, 3, 1),
+                summary="120 sellers onboarded",
+                commitment_status="in_progress",
+            )
+        ]
+    )
+    # The commitment's status and news, and the MoU's last news.
+    assert refresh_derived(mou, touch=False) == 2
+    promise.refresh_from_db()
+    assert (promise.current_status, promise.followed_up) == ("in_progress", True)
+    assert refresh_derived(mou, touch=False) == 0
+    assert refresh_derived(mou) == 1  # touched: marked updated all the same
 
 
 def test_a_check_that_found_nothing_makes_the_record_fresh(gujarat_mou):

@@ -32,6 +32,7 @@ from agreements.models import (
     Programme,
     Source,
     insert_rows,
+    refresh_derived,
 )
 from agreements.resources import MouResource
 
@@ -249,6 +250,30 @@ def test_a_tie_up_reported_without_a_signing_is_imported(world, text):
     mou = Mou.objects.get()
     assert (mou.status, mou.status_source) == (Mou.Status.REPORTED, None)
     assert mou.current_status == Mou.Status.REPORTED  # derived, though written in bulk
+
+
+def test_new_rows_are_written_with_what_follow_ups_would_derive(world):
+    header = [*HEADER, "status", "commitments", "published"]
+    rows = [
+        [*row(title="Active one"), "active", "Train 500 artisans", "yes"],
+        [*row(title="Draft one", signed_on=""), "", "Onboard 200 weavers", "no"],
+    ]
+    assert import_file(make_csv(rows, header=header)).ok
+    active, draft = Mou.objects.order_by("title")
+    assert (active.current_status, active.last_news_on) == ("active", datetime.date(2021, 9, 1))
+    assert (draft.current_status, draft.last_news_on) == ("signed", None)
+    assert active.commitments.get().news_at == active.published_at is not None
+    assert draft.commitments.get().news_at is None
+    # So the import's own refresh, which would correct them, had nothing to write.
+    assert refresh_derived(Mou.objects.all(), reindex=False, touch=False) == 0
+
+
+def test_publishing_a_draft_by_import_dates_its_commitments_news(world):
+    header = [*HEADER, "commitments", "published"]
+    assert import_file(make_csv([[*row(), "Train 500 artisans", "no"]], header=header)).ok
+    assert import_file(make_csv([[*row(), "Train 500 artisans", "yes"]], header=header)).ok
+    mou = Mou.objects.get()
+    assert mou.commitments.get().news_at == mou.published_at is not None
 
 
 def status_row(status, url, title="Amazon and Gujarat MoU"):

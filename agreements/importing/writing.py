@@ -42,6 +42,8 @@ IMPORT_LOCK_WAIT_MS = 10 * 60 * 1000
 NEW_MOU_FIELDS = [
     *MOU_FIELDS,
     "slug",
+    "current_status",
+    "last_news_on",
     "created_by_import",
     "last_import",
     "created_at",
@@ -110,20 +112,22 @@ def apply_plan(plan, *, user=None, via=ImportRecord.Via.COMMAND, progress=None):
         _update_mous(plan.current, updated, record, ids)
         if len(new) + len(updated) >= STATISTICS_AFTER_ROWS:
             refresh_statistics(Mou, Mou.states.through, MouParty, Commitment)
-        finish_import(Mou.objects.filter(last_import=record), record, user)
+        # Each row written was stamped updated_at: finishing need not touch them again.
+        finish_import(Mou.objects.filter(last_import=record), record, user, touch=False)
     report.record = record
     return record
 
 
-def finish_import(written, record, user):
+def finish_import(written, record, user, *, touch=True):
     """What every import does last, for the queryset ``written`` of the MoUs it changed.
 
     Statuses, dates, commitments and follow-ups were written without save(): recompute
-    what derives from them (the current statuses, the last news). Then every published
+    what derives from them (the current statuses, the last news), marking the MoUs
+    updated unless ``touch`` is false (``refresh_derived``). Then every published
     MoU among them gets a version naming the import, and every one of them its search
     document, from one read of their records.
     """
-    refresh_derived(written, reindex=False)
+    refresh_derived(written, reindex=False, touch=touch)
     when = timezone.localtime(record.created_at)
     note = f"Import of {record.file_name} on {when:%-d %B %Y}"
     record_versions(written, note, user=user, reindex=True)
@@ -199,7 +203,10 @@ def _resolve(ids, refs):
 class NewMouValues:
     """A new MoU's values for ``NEW_MOU_FIELDS``, as the database takes them.
 
-    What every row shares (the import, the time, the publication time of a published
+    Its current status and last news are what ``refresh_derived`` derives for an MoU
+    with no follow-ups or checks yet (the status at signing, the date), so that its
+    UPDATE after the import, which would correct them, has nothing to write. What every
+    row shares (the import, the time, the publication time of a published
     and of a draft MoU) is converted once.
     """
 
@@ -217,20 +224,27 @@ class NewMouValues:
         self.record = record.pk
         self.ids = ids
 
+    def publication(self, row):
+        """When the row's MoU is published, as the database takes it (None for a draft)."""
+        return self.published_at[row.published is not False]
+
     def __call__(self, row, slug):
-        published = True if row.published is None else row.published
+        signed_on = self.signed_on.get_db_prep_save(row.signed_on, connection)
+        status = row.status or Mou.Status.SIGNED
         values = {
             "reference": row.reference,
             "title": row.title,
-            "signed_on": self.signed_on.get_db_prep_save(row.signed_on, connection),
+            "signed_on": signed_on,
             "signed_on_precision": row.precision,
             "date_kind": row.date_kind or Mou.DateKind.SIGNED,
-            "status": row.status or Mou.Status.SIGNED,
+            "status": status,
             "status_source_id": _resolve(self.ids, [row.status_source])[0],
             "summary": row.summary,
-            "published": published,
-            "published_at": self.published_at[published],
+            "published": row.published is not False,
+            "published_at": self.publication(row),
             "slug": slug,
+            "current_status": status,
+            "last_news_on": signed_on,
             "created_by_import": self.record,
             "last_import": self.record,
             "created_at": self.stamp,
@@ -258,7 +272,7 @@ def _create_mous(rows, record, ids, progress):
         links = Links(ids)
         for row, slug in batch:
             row.outcome.mou_id = pks[slug]
-            links.add(row, pks[slug], current=None)
+            links.add(row, pks[slug], current=None, published_at=values.publication(row))
         links.save()
         if progress:
             progress("written", start + len(batch), len(rows))
@@ -272,6 +286,7 @@ def _update_mous(current, rows, record, ids):
     now = timezone.now()
     links = Links(ids)
     names = [*MOU_FIELDS, "last_import_id", "updated_at"]
+    published_at = Mou._meta.get_field("published_at")
     for start in range(0, len(rows), BATCH_SIZE):
         values = []
         for row in rows[start : start + BATCH_SIZE]:
@@ -281,7 +296,12 @@ def _update_mous(current, rows, record, ids):
                 fields["published"], fields["published_at"], now
             )
             values.append((row.mou_id, *(fields[name] for name in MOU_FIELDS), record.pk, now))
-            links.add(row, row.mou_id, current=old)
+            links.add(
+                row,
+                row.mou_id,
+                current=old,
+                published_at=published_at.get_db_prep_save(fields["published_at"], connection),
+            )
         update_rows(Mou, names, values)
     links.save()
 
@@ -323,10 +343,13 @@ class Links:
         self.parties = []  # (mou_id, party_id, order) for new links
         self.party_orders = []  # (mou_id, party_id, order) for links that stay
         self.delete_parties = []  # (mou_id, party_id)
-        self.commitments = []  # (mou_id, description, status, source_id)
+        # (mou_id, description, status, source_id, news_at), news_at being when the MoU
+        # was published: what refresh_derived derives for a commitment with no follow-up
+        self.commitments = []
 
-    def add(self, row, mou_id, current):
-        """The links ``row`` wants for MoU ``mou_id``, given its ``CurrentMou`` (None if new)."""
+    def add(self, row, mou_id, current, published_at):
+        """The links ``row`` wants for MoU ``mou_id``, given its ``CurrentMou`` (None if new)
+        and when it is published (as the database takes it)."""
         source_id = _resolve(self.ids, [row.source])[0]
         wanted = {
             "states": row.states,
@@ -346,7 +369,9 @@ class Links:
         known = current.commitments if current is not None else set()
         for description in row.commitments:
             if key(description) not in known:
-                self.commitments.append((mou_id, description, Commitment.Status.PLEDGED, source_id))
+                self.commitments.append(
+                    (mou_id, description, Commitment.Status.PLEDGED, source_id, published_at)
+                )
 
     def _add_parties(self, mou_id, parties, current):
         """New party links in the row's order; a party that stays keeps its link (role,
@@ -371,7 +396,11 @@ class Links:
             insert_rows(through, ["mou_id", through._meta.get_field(name[:-1]).attname], pairs)
         self._reorder_parties()
         insert_rows(MouParty, ["mou_id", "party_id", "order"], self.parties)
-        insert_rows(Commitment, ["mou_id", "description", "status", "source_id"], self.commitments)
+        insert_rows(
+            Commitment,
+            ["mou_id", "description", "status", "source_id", "news_at"],
+            self.commitments,
+        )
 
     def _reorder_parties(self):
         if not self.party_orders:

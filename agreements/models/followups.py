@@ -14,7 +14,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, Lookup, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, Now, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -224,13 +224,45 @@ class NewsCheck(RefreshesItsMou):
 NO_DATE = datetime.date(1, 1, 1)
 
 
-def refresh_derived(mous, *, reindex=True):
+class DistinctFrom(Lookup):
+    """``lhs IS DISTINCT FROM rhs``: unequal, a NULL and a value counting as unequal and
+    two NULLs as equal; as an expression for ``filter()``. SQLite spells it ``IS NOT``
+    (its ``IS DISTINCT FROM`` came only in 3.39)."""
+
+    lookup_name = "distinct_from"
+
+    def as_sql(self, compiler, connection, operator="IS DISTINCT FROM"):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} {operator} {rhs}", (*lhs_params, *rhs_params)
+
+    def as_sqlite(self, compiler, connection):
+        return self.as_sql(compiler, connection, operator="IS NOT")
+
+
+def _changed(derived):
+    """A filter for the rows of which any of ``derived`` (``{field: expression}``) would
+    change: the UPDATEs below write only those."""
+    condition = Q()
+    for name, expression in derived.items():
+        condition |= DistinctFrom(F(name), expression)
+    return condition
+
+
+def refresh_derived(mous, *, reindex=True, touch=True):
     """Recompute what follow-ups and checks decide for the MoUs of the queryset ``mous``
     and their commitments: current statuses, the date of the last news, when each
     commitment's latest news came (the commitments feed's order), and when each
-    commitment with a period falls due. Marks the MoUs updated, so cached pages that
-    count them change, and rewrites their search documents (``agreements.search``;
-    ``reindex=False`` leaves that to the caller).
+    commitment with a period falls due. Rewrites their search documents
+    (``agreements.search``; ``reindex=False`` leaves that to the caller). Returns how
+    many MoU and commitment rows it wrote.
+
+    Only rows whose derived values change are written: an import's new rows already
+    hold the values they would derive (``importing.writing``), and rewriting 30,000
+    unchanged rows was a sixth of an import of 10,000 new MoUs on PostgreSQL. With
+    ``touch`` every MoU of ``mous`` is also marked updated (``updated_at``), as a saved
+    follow-up changes its page even when no derived value changes; an import marks its
+    rows itself.
 
     A fixed number of UPDATEs whatever the number of MoUs; the due dates are computed in
     Python, for the commitments that have a period (few do); the search documents a
@@ -244,8 +276,8 @@ def refresh_derived(mous, *, reindex=True):
     ids = mous.values("pk")
     latest = FollowUp.objects.order_by("-dated_on", "-pk")
     recorded = FollowUp.objects.filter(commitment=OuterRef("pk")).order_by("-created_at")
-    Commitment.objects.filter(mou__in=ids).update(
-        current_status=Coalesce(
+    derived = {
+        "current_status": Coalesce(
             Subquery(
                 latest.filter(commitment=OuterRef("pk"))
                 .exclude(commitment_status="")
@@ -253,21 +285,21 @@ def refresh_derived(mous, *, reindex=True):
             ),
             F("status"),
         ),
-        followed_up=Exists(FollowUp.objects.filter(commitment=OuterRef("pk"))),
-        news_at=Coalesce(
+        "followed_up": Exists(FollowUp.objects.filter(commitment=OuterRef("pk"))),
+        "news_at": Coalesce(
             Subquery(recorded.values("created_at")[:1]),
             Subquery(Mou.objects.filter(pk=OuterRef("mou")).values("published_at")[:1]),
         ),
-    )
+    }
+    count = Commitment.objects.filter(_changed(derived), mou__in=ids).update(**derived)
 
     def or_no_date(expression):
         return Coalesce(expression, Value(NO_DATE))
 
     last_follow_up = latest.filter(mou=OuterRef("pk")).values("dated_on")[:1]
     last_check = NewsCheck.objects.filter(mou=OuterRef("pk")).order_by("-checked_on")
-    Mou.objects.filter(pk__in=ids).update(
-        updated_at=Now(),
-        current_status=Coalesce(
+    derived = {
+        "current_status": Coalesce(
             Subquery(
                 latest.filter(mou=OuterRef("pk"), commitment=None)
                 .exclude(mou_status="")
@@ -275,7 +307,7 @@ def refresh_derived(mous, *, reindex=True):
             ),
             F("status"),
         ),
-        last_news_on=NullIf(
+        "last_news_on": NullIf(
             Greatest(
                 or_no_date(Subquery(last_follow_up)),
                 or_no_date(Subquery(last_check.values("checked_on")[:1])),
@@ -283,7 +315,11 @@ def refresh_derived(mous, *, reindex=True):
             ),
             Value(NO_DATE),
         ),
-    )
+    }
+    written = Mou.objects.filter(pk__in=ids)
+    if not touch:
+        written = written.filter(_changed(derived))
+    count += written.update(updated_at=Now(), **derived)
     changed = []
     with_period = Commitment.objects.filter(mou__in=ids).select_related("mou")
     for commitment in with_period.exclude(period_months=None, due_on=None):
@@ -291,11 +327,12 @@ def refresh_derived(mous, *, reindex=True):
         if due_on != commitment.due_on:
             commitment.due_on = due_on
             changed.append(commitment)
-    Commitment.objects.bulk_update(changed, ["due_on"], batch_size=500)
+    count += Commitment.objects.bulk_update(changed, ["due_on"], batch_size=500)
     if reindex:
         from .. import search
 
         search.index(mous)
+    return count
 
 
 def explain_status(fact, reporting):
