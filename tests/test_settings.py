@@ -87,3 +87,14 @@ def test_a_number_setting_that_is_not_a_whole_number_stops_the_site():
         assert f"DJANGO_TRUSTED_PROXY_COUNT={value!r} is not understood" in result.stderr
     result = manage("check", DJANGO_DEBUG="1", DJANGO_LOGIN_COOLOFF_MINUTES="0")
     assert "use a whole number of at least 1" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_runs_without_jit_compilation():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's JIT compiler")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
