@@ -80,14 +80,14 @@ def test_no_internal_note_reaches_any_public_page_download_or_feed(client):
 
 def test_no_internal_note_is_in_a_version_document():
     ids = list(Mou.objects.values_list("pk", flat=True))
-    assert leaked(str(mou_documents(ids))) == []
+    assert leaked(str(list(mou_documents(ids)))) == []
     stored = list(MouVersion.objects.values_list("document", flat=True))
     assert stored and leaked(str(stored)) == []
 
 
 def test_no_internal_note_is_in_a_search_document_or_found_by_a_search(client):
     ids = list(Mou.objects.values_list("pk", flat=True))
-    assert leaked(str(build_rows(ids))) == []
+    assert leaked(str(list(build_rows(ids)))) == []
     response = client.get("/mous/?q=Shutterstock")
     assert response.context["page"].paginator.count == 0
 

@@ -5,6 +5,7 @@ building and converting a model instance per row costs more than the database's 
 import contextlib
 import functools
 import gc
+import itertools
 
 import orjson
 from django.db import connection
@@ -50,7 +51,11 @@ def among(ids, field="mou"):
 
 
 def insert_rows(model, names, rows):
-    """Insert ``rows``, tuples of values for the fields ``names``, into ``model``'s table.
+    """Insert ``rows``, tuples of values for the fields ``names``, into ``model``'s table;
+    returns how many. ``rows`` may be a generator: on PostgreSQL its rows stream into the
+    ``COPY`` as they are made, so the database stores one while Python makes the next.
+    Such a generator must not query the database: the COPY holds the connection until
+    its last row, and a query from inside it would wait for ever.
 
     One ``executemany`` of plain tuples (a ``COPY`` on PostgreSQL): no model instances and
     no per-value conversion, so the values must already be as the database takes them
@@ -62,8 +67,18 @@ def insert_rows(model, names, rows):
     field not in ``names``, which would otherwise get one time or one object for every
     row, or none.
     """
-    if not rows:
-        return
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    count = 0
+
+    def complete():
+        nonlocal count
+        for values in itertools.chain([first], rows):
+            count += 1
+            yield values + defaults
+
     meta = model._meta
     given = [meta.get_field(name) for name in names]
     others = [f for f in meta.concrete_fields if f not in given and f is not meta.auto_field]
@@ -88,13 +103,14 @@ def insert_rows(model, names, rows):
         if connection.vendor == "postgresql":
             # executemany sent one INSERT per row, which made PostgreSQL imports several
             # times slower than SQLite's.
-            copy_rows(cursor, table, columns, (values + defaults for values in rows))
-            return
-        cursor.executemany(
-            # Only the model's own quoted names go into the SQL; the values are parameters.
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-            [values + defaults for values in rows],
-        )
+            copy_rows(cursor, table, columns, complete())
+        else:
+            cursor.executemany(
+                # Only the model's own quoted names go into the SQL; the values are parameters.
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                list(complete()),  # a list: Django's debug cursor counts it
+            )
+    return count
 
 
 def copy_rows(cursor, table, columns, rows):

@@ -222,24 +222,28 @@ class Records:
 
 
 def mou_documents(ids, records=None):
-    """``{mou id: document}`` for the MoUs ``ids`` (a chunk: a few hundred), from their
-    ``Records`` (read here unless given).
+    """``(mou id, document)`` for each of the MoUs ``ids`` (a chunk: a few thousand),
+    from their ``Records`` (read here unless given), built one at a time as they are
+    asked for: on PostgreSQL they stream into the versions' ``COPY``, so the database
+    stores one while Python builds the next.
 
     What changes with time alone (overdue, "no news since") is not stored: the pages
     compute it from the dates stored here.
     """
-    records = records or Records(ids)
-    labels = _labels(translation.get_language())
+    records = records or Records(ids)  # read now: not while a COPY holds the connection
+    return _documents(records, _labels(translation.get_language()))
+
+
+def _documents(records, labels):
     # Each distinct date worded once: thousands of MoUs share a few hundred dates, and
     # wording one (a gettext lookup, Django's dateformat) costs about 80 µs.
     describe_date = functools.cache(Mou.describe_date)
     published_on = functools.cache(Source.describe_published_on)
-    documents = {}
     for mou in records.mous:
         pk = mou["pk"]
         numbers = {source_id: n for n, source_id in enumerate(records.cited[pk], start=1)}
         by_commitment = {row["pk"]: row for row in records.commitments[pk]}
-        documents[pk] = {
+        document = {
             "title": mou["title"],
             "slug": mou["slug"],
             "reference": mou["reference"],
@@ -336,7 +340,7 @@ def mou_documents(ids, records=None):
                 _source(records.sources[s], numbers[s], published_on) for s in records.cited[pk]
             ],
         }
-    return documents
+        yield pk, document
 
 
 def _follow_up(row, commitment, numbers):

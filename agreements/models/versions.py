@@ -174,34 +174,30 @@ def record_versions(mous, note, *, user=None, correction=False, reindex=False):
                 search.index_chunk(chunk, records)
             latest = _latest_versions(chunk)
             published = {mou["pk"] for mou in records.mous if mou["published"]}
-            rows = []
-            for pk, document in mou_documents(chunk, records).items():
-                number, previous = latest.get(pk, (0, None))
-                if pk not in published or previous == document:
-                    continue
-                if previous is None:
-                    kind, changes = MouVersion.Kind.PUBLISHED, ["first published"]
-                else:
-                    kind = MouVersion.Kind.CORRECTION if correction else MouVersion.Kind.CHANGE
-                    changes = describe_changes(previous, document)
-                number += 1
-                rows.append(
-                    (
-                        pk,
-                        number,
-                        now,
-                        kind,
-                        note[:300],
-                        json_text(changes),
-                        json_text(document),
-                        user_id,
-                    )
-                )
-            insert_rows(MouVersion, VERSION_FIELDS, rows)
-            written += len(rows)
+            versions = _new_versions(mou_documents(chunk, records), latest, published, correction)
+            rows = (
+                (pk, number, now, kind, note[:300], json_text(changes), json_text(doc), user_id)
+                for pk, number, kind, changes, doc in versions
+            )
+            written += insert_rows(MouVersion, VERSION_FIELDS, rows)
         if written:
             bump()  # the history pages change; plain INSERTs send no signals
     return written
+
+
+def _new_versions(documents, latest, published, correction):
+    """``(mou id, number, kind, changes, document)`` for each of ``documents`` (pairs of
+    an MoU id and its document) that makes a new version: a published MoU's whose page
+    differs from its ``latest`` version, or that has none."""
+    for pk, document in documents:
+        number, previous = latest.get(pk, (0, None))
+        if pk not in published or previous == document:
+            continue
+        if previous is None:
+            yield pk, number + 1, MouVersion.Kind.PUBLISHED, ["first published"], document
+        else:
+            kind = MouVersion.Kind.CORRECTION if correction else MouVersion.Kind.CHANGE
+            yield pk, number + 1, kind, describe_changes(previous, document), document
 
 
 # The columns ``record_versions`` writes, in the order of its rows.

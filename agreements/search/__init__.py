@@ -139,11 +139,7 @@ def index_chunk(ids, records=None):
     """``index`` for a chunk of MoU ids, from their ``Records`` when the caller has read
     them already (``record_versions`` does): the DELETE and INSERT only."""
     _stale().difference_update(ids)
-    rows = build_rows(ids, records)
-    found = {row[0] for row in rows}
-    backend = backends.current()
-    backend.delete([pk for pk in ids if pk not in found])
-    backend.write(rows)
+    backends.current().write(ids, build_rows(ids, records))
 
 
 def rebuild():

@@ -77,23 +77,21 @@ class Backend:
     table = None
     key_column = None
 
-    def write(self, rows):
-        """Replace the documents of the rows' MoUs: a DELETE and one INSERT."""
-        if not rows:
-            return
+    def write(self, ids, rows):
+        """Replace the documents of the MoUs ``ids`` by ``rows`` (an iterable; an MoU of
+        ``ids`` without a row has none any more): a DELETE and one INSERT."""
+        rows = list(rows)
         columns = ", ".join([self.key_column, *SEARCH_COLUMNS, "labels"])
         row_sql = "(" + ", ".join(["%s"] * (len(SEARCH_COLUMNS) + 2)) + ")"
         with connection.cursor() as cursor:
-            self._delete(cursor, [row[0] for row in rows])
+            self._delete(cursor, ids)
+            if not rows:
+                return
             cursor.execute(
                 # Our table and column names, and placeholders: no data in the SQL.
                 f"INSERT INTO {self.table} ({columns}) VALUES {', '.join([row_sql] * len(rows))}",  # noqa: S608
                 [value for row in rows for value in row],
             )
-
-    def delete(self, ids):
-        with connection.cursor() as cursor:
-            self._delete(cursor, ids)
 
     def _delete(self, cursor, ids):
         if ids:
@@ -182,13 +180,12 @@ class Postgres(Backend):
     key_column = "mou_id"
     model = PostgresSearchDocument
 
-    def write(self, rows):
-        """A DELETE and a COPY (the database computes ``document`` from the columns)."""
-        if not rows:
-            return
+    def write(self, ids, rows):
+        """A DELETE and a COPY fed by ``rows`` as they come (the database computes the
+        vectors from the columns)."""
         columns = ", ".join([self.key_column, *SEARCH_COLUMNS, "labels"])
         with connection.cursor() as cursor:
-            self._delete(cursor, [row[0] for row in rows])
+            self._delete(cursor, ids)
             copy_rows(cursor, self.table, columns, rows)
 
     def _delete(self, cursor, ids):

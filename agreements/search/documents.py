@@ -58,73 +58,75 @@ class Document:
 
 def build_rows(ids, records=None):
     """``(mou id, *columns, labels)`` for each existing MoU of ``ids``, from their
-    ``Records`` (read here unless given)."""
-    records = records or Records(ids)
-    docs = {}
-    for mou in records.mous:
-        doc = docs[mou["pk"]] = Document()
-        doc.add("title", "title", _text(mou["title"]))
-        doc.add("summary", "summary", _text(mou["summary"]))
-        doc.add("objectives", "objectives", _text(mou["objectives"]))
-        doc.add("places", "place of signing", _line(mou["place"]))
-        doc.add("topics", "occasion", _line(mou["occasion"]))
+    ``Records`` (read here unless given), one MoU at a time: on PostgreSQL the rows
+    stream into a ``COPY`` as they are built, so the database computes one row's
+    vectors while Python builds the next."""
+    records = records or Records(ids)  # read now: not while a COPY holds the connection
+    return (_document(mou, records).row(mou["pk"]) for mou in records.mous)
 
-    for mou_id, doc in docs.items():
-        for link in records.parties[mou_id]:
-            other_names = (link["party__other_names"] or "").splitlines()
-            doc.add(
-                "parties",
-                "party",
-                _line(
-                    link["party__name"],
-                    link["party__name_hi"],
-                    link["party__short_name"],
-                    *other_names,
-                    link["party__parent__name"] or "",
-                    link["party__parent__short_name"] or "",
-                ),
-            )
-            doc.add("people", "signatory", _line(link["signatory"], link["signatory_title"]))
-        for name, name_hi in records.states[mou_id]:
-            doc.add("places", "state", _line(name, name_hi))
-        for place, product, state in records.clusters[mou_id]:
-            doc.add("places", "cluster", _line(Cluster.describe(place, product), state))
-        for label, names in (
-            ("programme", records.programmes[mou_id]),
-            ("sector", records.sectors[mou_id]),
-            ("meant to help", records.beneficiaries[mou_id]),
-        ):
-            for name, name_hi, *_ in names:
-                doc.add("topics", label, _line(name, name_hi))
-        for row in records.commitments[mou_id]:
-            doc.add(
-                "commitments",
-                "commitment",
-                _text(row["description"], row["target_unit"], row["period"], row["quote"]),
-            )
-        for row in records.follow_ups[mou_id]:
-            doc.add("follow_ups", "follow-up", _text(row["summary"], row["quote"]))
-        for row in records.reactions[mou_id]:
-            doc.add(
-                "reactions",
-                "reaction",
-                _text(
-                    row["party__name"] or "",
-                    row["party__short_name"] or "",
-                    row["summary"],
-                    row["quote"],
-                    row["announced_actions"],
-                ),
-            )
-            doc.add("people", "speaker", _line(row["speaker"], row["speaker_title"]))
-        for row in records.attendees[mou_id]:
-            doc.add(
-                "people",
-                "person present",
-                _line(row["name"], row["title"], row["party__name"] or ""),
-            )
-        for pk in records.cited[mou_id]:
-            source = records.sources[pk]
-            doc.add("sources", "source", _line(source["title"], source["publisher"]))
 
-    return [doc.row(mou_id) for mou_id, doc in docs.items()]
+def _document(mou, records):
+    mou_id = mou["pk"]
+    doc = Document()
+    doc.add("title", "title", _text(mou["title"]))
+    doc.add("summary", "summary", _text(mou["summary"]))
+    doc.add("objectives", "objectives", _text(mou["objectives"]))
+    doc.add("places", "place of signing", _line(mou["place"]))
+    doc.add("topics", "occasion", _line(mou["occasion"]))
+    for link in records.parties[mou_id]:
+        other_names = (link["party__other_names"] or "").splitlines()
+        doc.add(
+            "parties",
+            "party",
+            _line(
+                link["party__name"],
+                link["party__name_hi"],
+                link["party__short_name"],
+                *other_names,
+                link["party__parent__name"] or "",
+                link["party__parent__short_name"] or "",
+            ),
+        )
+        doc.add("people", "signatory", _line(link["signatory"], link["signatory_title"]))
+    for name, name_hi in records.states[mou_id]:
+        doc.add("places", "state", _line(name, name_hi))
+    for place, product, state in records.clusters[mou_id]:
+        doc.add("places", "cluster", _line(Cluster.describe(place, product), state))
+    for label, names in (
+        ("programme", records.programmes[mou_id]),
+        ("sector", records.sectors[mou_id]),
+        ("meant to help", records.beneficiaries[mou_id]),
+    ):
+        for name, name_hi, *_ in names:
+            doc.add("topics", label, _line(name, name_hi))
+    for row in records.commitments[mou_id]:
+        doc.add(
+            "commitments",
+            "commitment",
+            _text(row["description"], row["target_unit"], row["period"], row["quote"]),
+        )
+    for row in records.follow_ups[mou_id]:
+        doc.add("follow_ups", "follow-up", _text(row["summary"], row["quote"]))
+    for row in records.reactions[mou_id]:
+        doc.add(
+            "reactions",
+            "reaction",
+            _text(
+                row["party__name"] or "",
+                row["party__short_name"] or "",
+                row["summary"],
+                row["quote"],
+                row["announced_actions"],
+            ),
+        )
+        doc.add("people", "speaker", _line(row["speaker"], row["speaker_title"]))
+    for row in records.attendees[mou_id]:
+        doc.add(
+            "people",
+            "person present",
+            _line(row["name"], row["title"], row["party__name"] or ""),
+        )
+    for pk in records.cited[mou_id]:
+        source = records.sources[pk]
+        doc.add("sources", "source", _line(source["title"], source["publisher"]))
+    return doc
