@@ -6,7 +6,8 @@ another, or, with ``--database-url postgres://postgres@127.0.0.1:5432``, a datab
 ``mouregistry_bench_imports`` that it creates (dropping it first) on that server and drops
 at the end; see ``benchdb.py``. Prints rows per second for the preview (a dry run) and the
 import (new rows, unchanged rows, every row changed), in ``--rounds`` rounds on a fresh
-database each (3 by default) and their medians, and the process's peak memory.
+database each (3 by default) and their medians, the process's peak memory, and how fast
+the machine ran (``reference_ms``).
 Targets: ``TARGET_NEW`` and ``TARGET_CHANGED`` rows/s, under 300 MB, preview no slower
 than the import.
 
@@ -21,6 +22,7 @@ import resource
 import statistics
 import sys
 import time
+import timeit
 
 from benchdb import BenchDatabase
 
@@ -147,12 +149,21 @@ def one_round(database, rows):
     return seconds
 
 
+def reference_ms():
+    """Milliseconds this machine takes for a fixed pure-Python loop (best of five). On a
+    shared machine the same import's rows/s moved by half from one hour to the next with
+    this figure: printed before and after the rounds, it says what speed they ran at."""
+    loop = "sum(i * i for i in range(100_000))"
+    return min(timeit.repeat(loop, number=20, repeat=5)) / 20 * 1000
+
+
 def run(database, rows, rounds):
     """``rounds`` rounds of ``one_round``; 0 when every target is met by the median.
 
     One import of 10,000 rows takes a few seconds, and on this shared 2-core machine a
     single one varies by a tenth or more from run to run: the median of three is what
     the README reports."""
+    before = reference_ms()
     results = []
     for n in range(1, rounds + 1):
         print(f"round {n} of {rounds}")
@@ -162,6 +173,7 @@ def run(database, rows, rounds):
     for step, seconds in median.items():
         print(f"  {step:<32} {seconds:6.2f} s  {rows / seconds:8,.0f} rows/s")
     print(f"peak memory {peak_mb():.0f} MB")
+    print(f"reference loop {before:.1f} ms before the rounds, {reference_ms():.1f} ms after")
     ok = (
         rows / median["import, empty registry"] >= TARGET_NEW
         and rows / median["import, every row changed"] >= TARGET_CHANGED
