@@ -68,7 +68,10 @@ class MouCountMixin:
     """Annotates each row with its number of MoUs: one query for the whole page."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(mou_count=Count("mous", distinct=True))
+        # Counting groups the rows, and Django leaves Meta.ordering out of a grouped
+        # query: ordered again, so that the autocomplete's pages keep their order.
+        counted = super().get_queryset(request).annotate(mou_count=Count("mous", distinct=True))
+        return counted.order_by(*self.model._meta.ordering)
 
     @admin.display(description="MoUs", ordering="mou_count")
     def mou_count(self, obj):

@@ -590,3 +590,15 @@ def test_the_follow_up_list_filters_by_what_it_is_about_the_mous_publication_and
     assert shown("?published=yes") == everything
     assert shown("?published=no") == set()
     assert shown("?added=admin") == everything and shown("?added=import") == set()
+
+
+def test_the_party_autocomplete_lists_parties_by_name(client, editor):
+    for name in ["Zeta Weavers", "Alpha Artisans", "Mid Cooperative"]:
+        Party.objects.create(name=name, slug=name.lower().replace(" ", "-"), kind="ngo")
+    client.force_login(editor)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "agreements", "model_name": "mouparty", "field_name": "party"},
+    )
+    names = [result["text"] for result in response.json()["results"]]
+    assert names == sorted(names) and len(names) == 3
