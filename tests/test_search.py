@@ -688,6 +688,27 @@ def test_rebuild_search_writes_every_document_again(gujarat_mou, make_mou, amazo
     assert search.document_count() == Mou.objects.count()
 
 
+def test_a_document_written_with_an_empty_search_path_is_still_searchable(gujarat_mou):
+    """pg_dump's scripts and pg_restore empty the search_path: a data-only restore of
+    the search documents must still get its vectors from the trigger (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's search table has no trigger and no search_path")
+    search.flush_stale()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        (schema,) = cursor.fetchone()
+        cursor.execute("SET search_path TO ''")
+        try:
+            cursor.execute(
+                f'UPDATE "{schema}".agreements_search_document '  # noqa: S608 - our schema
+                "SET summary = 'Restored with narwhals' WHERE mou_id = %s",
+                [gujarat_mou.pk],
+            )
+        finally:
+            cursor.execute("RESET search_path")
+    assert found("narwhals") == [gujarat_mou.title]
+
+
 def test_bootstrap_writes_the_documents_a_registry_from_before_search_lacks(founding_articles):
     from agreements.management.commands.bootstrap import catch_up_search
 
