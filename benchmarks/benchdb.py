@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_DB = (ROOT / "db.sqlite3").resolve()
+# Hosts whose PostgreSQL server runs on this machine, where /proc shows its processes.
+LOCAL = {"localhost", "127.0.0.1", "::1"}
 
 
 class BenchDatabase:
@@ -126,6 +128,24 @@ class BenchDatabase:
 
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if self.vendor == "postgresql" else "ANALYZE")
+
+    def server_seconds(self):
+        """CPU seconds used so far by the PostgreSQL server process behind Django's
+        connection, read from /proc when the server runs on this machine; None on SQLite
+        (whose work is this process's own) or when it cannot be read. Beside an import's
+        wall time it says how much the server's own work took (foreign-key checks,
+        indexes, search vectors), which no change on the Python side takes off."""
+        if self.vendor != "postgresql" or self.server.get("host", "localhost") not in LOCAL:
+            return None
+        from django.db import connection
+
+        connection.ensure_connection()
+        stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat")
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
     def label(self):
         """E.g. "SQLite 3.40.1" or "PostgreSQL 15.20", from the connection."""
