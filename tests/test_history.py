@@ -7,7 +7,14 @@ import datetime
 import pytest
 
 from agreements.importing import import_table, read_table
-from agreements.models import Commitment, FollowUp, Mou, MouVersion, record_versions
+from agreements.models import (
+    Commitment,
+    FollowUp,
+    Mou,
+    MouVersion,
+    describe_changes,
+    record_versions,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +62,44 @@ def test_a_follow_up_changing_the_status_makes_a_version_saying_so(versioned, ar
     record_versions(Mou.objects.filter(pk=versioned.pk), "Follow-up added")
     assert "status: Signed → Active" in versioned.versions.latest().changes
     assert "follow-up added: Came into force" in versioned.versions.latest().changes
+
+
+def test_a_commitment_a_follow_up_moves_on_is_described_as_changed_not_replaced(versioned, article):
+    promise = Commitment.objects.create(
+        mou=versioned,
+        description="Train 300 sellers",
+        target_value=300,
+        target_unit="sellers",
+        source=article,
+    )
+    record_versions(Mou.objects.filter(pk=versioned.pk), "Commitment added")
+    FollowUp.objects.create(
+        mou=versioned,
+        commitment=promise,
+        source=article,
+        dated_on=datetime.date(2022, 3, 1),
+        summary="Workshops began",
+        commitment_status=Commitment.Status.IN_PROGRESS,
+        progress_value=120,
+    )
+    record_versions(Mou.objects.filter(pk=versioned.pk), "Follow-up added")
+    changes = versioned.versions.latest().changes
+    assert "commitment changed: Train 300 sellers (status: Pledged → In progress)" in changes
+    assert "follow-up added: Workshops began" in changes
+    assert not [c for c in changes if c.startswith(("commitment added", "commitment removed"))]
+
+
+def test_an_item_edited_in_place_names_what_changed_in_it():
+    old = {"reactions": [{"summary": "Welcomed it", "stance": "Support", "quote": "Good."}]}
+    new = {"reactions": [{"summary": "Welcomed it", "stance": "Concern", "quote": "Hmm."}]}
+    assert describe_changes(old, new) == [
+        "reaction changed: Welcomed it (stance: Support → Concern; quote)"
+    ]
+    renamed = {"reactions": [{"summary": "Opposed it", "stance": "Concern", "quote": "Hmm."}]}
+    assert describe_changes(old, renamed) == [
+        "reaction added: Opposed it",
+        "reaction removed: Welcomed it",
+    ]
 
 
 def test_a_correction_is_labelled_as_such(versioned):

@@ -105,6 +105,11 @@ FIELD_LABELS = {
 QUOTED = {"title", "current_status", "status", "date_display", "place", "occasion"}
 # What a list item is called by in the history: its first field that says what it is.
 ITEM_NAMES = ("description", "name", "title", "summary", "value")
+# A list item's fields short enough to quote when an item changes in place.
+ITEM_QUOTED = {
+    *("who", "kind", "target", "period", "status", "due_on", "date", "role", "progress"),
+    *("stance", "party", "as_of", "about", "signatory", "value"),
+}
 
 
 def _item_name(item):
@@ -115,30 +120,63 @@ def _item_name(item):
     return str(item)[:80]
 
 
+def _quoted(label, before, after):
+    return f"{label}: {before or '(none)'} → {after or '(none)'}"
+
+
+def _item_changes(old, new):
+    """What changed inside one list item: "status: Pledged → In progress", "quote"."""
+    keys = dict.fromkeys([*old, *new])
+    return [
+        _quoted(key.replace("_", " "), old.get(key), new.get(key))
+        if key in ITEM_QUOTED
+        else key.replace("_", " ")
+        for key in keys
+        if old.get(key) != new.get(key)
+    ]
+
+
+def _list_changes(label, before, after):
+    """A list's changes: items added and removed, and an item that kept its name
+    (``_item_name``) but not its fields, such as a commitment whose status a follow-up
+    changed, as changed in place rather than removed and added again."""
+    gone = [item for item in before if item not in after]
+    added = [item for item in after if item not in before]
+    if all(isinstance(i, str) for i in before + after):
+        changes = [f"{label} added: {', '.join(added)}"] if added else []
+        return changes + ([f"{label} removed: {', '.join(gone)}"] if gone else [])
+    if not (added or gone):
+        return [f"{label}s reordered"]
+    changes = []
+    for item in added:
+        name = _item_name(item)
+        old = next((o for o in gone if _same_item(o, item)), None)
+        if old is None:
+            changes.append(f"{label} added: {name}")
+        else:
+            gone.remove(old)
+            changes.append(f"{label} changed: {name} ({'; '.join(_item_changes(old, item))})")
+    return changes + [f"{label} removed: {_item_name(item)}" for item in gone]
+
+
+def _same_item(old, new):
+    """Whether ``new`` is ``old`` changed in place: both records, of the same name."""
+    return isinstance(old, dict) and isinstance(new, dict) and _item_name(old) == _item_name(new)
+
+
 def describe_changes(old, new):
     """What changed between two documents, in words: "status: Signed → Active",
-    "commitment added: Train 300 sellers", "summary changed"."""
+    "commitment added: Train 300 sellers", "commitment changed: Train 300 sellers
+    (status: Pledged → In progress)", "summary changed"."""
     changes = []
     for key, label in FIELD_LABELS.items():
         before, after = old.get(key), new.get(key)
         if before == after:
             continue
         if isinstance(after, list) or isinstance(before, list):
-            before, after = before or [], after or []
-            gone = [item for item in before if item not in after]
-            added = [item for item in after if item not in before]
-            if all(isinstance(i, str) for i in before + after):
-                if added:
-                    changes.append(f"{label} added: {', '.join(added)}")
-                if gone:
-                    changes.append(f"{label} removed: {', '.join(gone)}")
-                continue
-            changes += [f"{label} added: {_item_name(item)}" for item in added]
-            changes += [f"{label} removed: {_item_name(item)}" for item in gone]
-            if not (added or gone):
-                changes.append(f"{label}s reordered")
+            changes += _list_changes(label, before or [], after or [])
         elif key in QUOTED:
-            changes.append(f"{label}: {before or '(none)'} → {after or '(none)'}")
+            changes.append(_quoted(label, before, after))
         else:
             changes.append(f"{label} changed")
     return changes
