@@ -202,9 +202,26 @@ def test_the_mou_page_shows_the_timeline_and_each_promises_progress(client, prom
     assert "No news recorded since" not in html
 
 
-def test_an_mou_with_no_news_for_two_years_says_so(client, gujarat_mou):
+def test_an_mou_with_no_news_for_two_years_says_so_at_its_dates_precision(client, gujarat_mou):
     html = client.get(gujarat_mou.get_absolute_url()).content.decode()
-    assert "No news recorded since 1 September 2021" in html
+    assert (
+        "No news recorded since September 2021: the sources report nothing after the signing."
+        in html
+    )
+
+
+def test_an_mou_whose_last_follow_up_is_old_dates_its_silence_from_it(client, gujarat_mou, article):
+    follow_up(
+        gujarat_mou,
+        article,
+        datetime.date(2022, 1, 1),
+        summary="Came into force",
+        mou_status=Mou.Status.ACTIVE,
+        dated_on_precision=Precision.YEAR,
+    )
+    html = client.get(gujarat_mou.get_absolute_url()).content.decode()
+    assert "No news recorded since 2022." in html
+    assert "the sources report nothing after the signing" not in html
 
 
 def test_fixture_mous_say_the_sources_report_nothing_since_the_signing(client, founding_articles):

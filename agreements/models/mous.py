@@ -434,6 +434,24 @@ class Mou(SluggedModel):
             return self.last_news_on or True
         return None
 
+    @property
+    def news_after_signing(self):
+        """Whether any follow-up or check for news came after the signing. Needs
+        ``for_detail()``; no query."""
+        return bool(self.follow_up_list or self.check_list)
+
+    @property
+    def last_news_display(self):
+        """The date of its last news (``last_news_on``) only as precisely as it is known:
+        the last follow-up's or check's, or else the signing's (a signing known as
+        "September 2021" is not news of 1 September). Needs ``for_detail()``; no query."""
+        _display, what, entry = self.timeline[-1]
+        if what == "signing":
+            return self.signed_on_display
+        if what == "follow_up":
+            return entry.dated_on_display
+        return format_partial_date(entry.checked_on, Precision.DAY)
+
     def clean(self):
         require_status_source(self)
         unknown = self.signed_on_precision == Precision.UNKNOWN
