@@ -131,6 +131,41 @@ def test_a_term_gives_an_expected_end_at_the_dates_precision(gujarat_mou):
     assert gujarat_mou.lifecycle_note == "Expired by its term in 2022 unless renewed"
 
 
+@pytest.fixture
+def three_year_mou(gujarat_mou):
+    """Signed in 2019 by its source, valid for three years: its term ended in 2022."""
+    Mou.objects.filter(pk=gujarat_mou.pk).update(
+        term_months=36, signed_on=datetime.date(2019, 1, 1), signed_on_precision="year"
+    )
+    return gujarat_mou
+
+
+@pytest.mark.parametrize(
+    ("reported", "on", "note_shown"),
+    [
+        (None, None, True),
+        (Mou.Status.ACTIVE, datetime.date(2020, 5, 1), True),  # in force before the end
+        (Mou.Status.DORMANT, datetime.date(2021, 5, 1), True),
+        (Mou.Status.ACTIVE, datetime.date(2023, 5, 1), False),  # in force after it: renewed
+        (Mou.Status.TERMINATED, datetime.date(2020, 5, 1), False),
+    ],
+)
+def test_the_page_says_the_term_ended_until_a_follow_up_says_otherwise(
+    client, three_year_mou, article, reported, on, note_shown
+):
+    if reported:
+        follow_up(three_year_mou, article, on, mou_status=reported)
+    html = client.get(three_year_mou.get_absolute_url()).content.decode()
+    assert ("Expired by its term in 2022 unless renewed" in html) is note_shown
+
+
+def test_a_term_still_running_says_when_it_is_due_to_end(client, gujarat_mou, article):
+    Mou.objects.filter(pk=gujarat_mou.pk).update(term_months=120)  # September 2021 + 10 years
+    follow_up(gujarat_mou, article, datetime.date(2022, 5, 1), mou_status=Mou.Status.ACTIVE)
+    html = client.get(gujarat_mou.get_absolute_url()).content.decode()
+    assert "Due to end by its term in September 2031" in html
+
+
 def test_a_follow_up_dated_before_the_signing_is_refused(gujarat_mou, article):
     news = FollowUp(
         mou=gujarat_mou, source=article, dated_on=datetime.date(2021, 8, 31), summary="Early"

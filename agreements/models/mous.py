@@ -412,13 +412,22 @@ class Mou(SluggedModel):
 
     @property
     def lifecycle_note(self):
-        """ "Expired by its term in 2022 unless renewed", while no follow-up since the end
-        of its term says otherwise; empty otherwise. A term counted from an announcement
-        or a first report ends no later than that."""
+        """ "Expired by its term in 2022 unless renewed" (or "Due to end by its term in
+        2027"), until a follow-up says otherwise: one reporting that it expired or was
+        terminated, or any status dated from the end of its term on. A status reported
+        before then (in force in 2020) leaves the term standing. Empty otherwise. A term
+        counted from an announcement or a first report ends no later than that. Needs
+        ``for_detail()`` once a follow-up gave the status; no query."""
         end = self.expected_end
-        if end is None or self.current_status != self.status:
+        if end is None:
             return ""
         day, precision = end
+        if self.current_status != self.status:
+            if self.current_status in (MouStatus.EXPIRED, MouStatus.TERMINATED):
+                return ""
+            reported = self.current_status_source
+            if reported is None or reported.dated_on >= day:
+                return ""
         shown = {"date": format_partial_date(day, precision)}
         if period_end(day, precision) >= timezone.localdate():
             return gettext("Due to end by its term in %(date)s") % shown
