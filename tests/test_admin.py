@@ -310,6 +310,18 @@ def test_the_mou_page_shows_a_month_as_typed_and_saves_a_new_precision(client, e
     assert "sometime is not a date: use YYYY-MM-DD, YYYY-MM or YYYY" in refused.text
 
 
+def test_an_mou_cannot_be_dated_after_its_follow_ups_in_the_admin(client, editor, rich_mou):
+    client.force_login(editor)
+    url = admin_url(Mou, "change", rich_mou.pk)
+    refused = client.post(url, {**change_form_data(client, url), "signed_on": "2022-03"})
+    assert refused.status_code == 200
+    assert "This date would put the follow-up of 1 January 2022 before the signing" in (
+        refused.text
+    )
+    rich_mou.refresh_from_db()
+    assert rich_mou.signed_on == datetime.date(2021, 9, 1)
+
+
 def test_a_figures_as_of_date_is_one_box_too(client, editor, rich_mou):
     client.force_login(editor)
     url = admin_url(Mou, "change", rich_mou.pk)

@@ -166,6 +166,19 @@ def test_a_term_still_running_says_when_it_is_due_to_end(client, gujarat_mou, ar
     assert "Due to end by its term in September 2031" in html
 
 
+def test_an_mou_cannot_be_dated_after_its_follow_ups(gujarat_mou, article):
+    follow_up(gujarat_mou, article, datetime.date(2022, 1, 1), dated_on_precision=Precision.YEAR)
+    gujarat_mou.signed_on, gujarat_mou.signed_on_precision = datetime.date(2023, 3, 1), "month"
+    with pytest.raises(ValidationError) as refused:
+        gujarat_mou.full_clean()
+    assert refused.value.message_dict["signed_on"] == [
+        "This date would put the follow-up of 2022 before the signing, and a follow-up "
+        "comes after it: change or delete that follow-up first."
+    ]
+    gujarat_mou.signed_on = datetime.date(2022, 6, 1)  # within the year the news is dated
+    gujarat_mou.full_clean()
+
+
 def test_a_follow_up_dated_before_the_signing_is_refused(gujarat_mou, article):
     news = FollowUp(
         mou=gujarat_mou, source=article, dated_on=datetime.date(2021, 8, 31), summary="Early"

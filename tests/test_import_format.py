@@ -26,6 +26,7 @@ from agreements.importing.report import Match
 from agreements.models import (
     Cluster,
     Commitment,
+    FollowUp,
     ImportRecord,
     Mou,
     Party,
@@ -389,6 +390,38 @@ def test_a_known_reference_updates_its_mou_even_with_a_new_title(world, gujarat_
         "Amazon India",
         "Flipkart",
     ]
+
+
+def test_a_row_dating_an_mou_after_its_follow_up_is_refused(world, gujarat_mou, article):
+    gujarat_mou.reference = "GJ-1"
+    gujarat_mou.save()
+    FollowUp.objects.create(
+        mou=gujarat_mou,
+        source=article,
+        dated_on=datetime.date(2022, 5, 1),
+        dated_on_precision="month",
+        summary="Came into force",
+    )
+    header = ["reference", *HEADER]
+    later = [
+        "GJ-1",
+        "Amazon and Gujarat MoU",
+        "2023-01",
+        "GJ",
+        "Amazon; Flipkart",
+        "https://a.example.com/",
+    ]
+    before = counts()
+    report = import_file(make_csv([later], header=header))
+    assert messages(report) == [
+        "row 2, column signed_on: This date would put the follow-up of May 2022 before the "
+        "signing, and a follow-up comes after it: change or delete that follow-up first."
+    ]
+    assert counts() == before
+    gujarat_mou.refresh_from_db()
+    assert gujarat_mou.signed_on == datetime.date(2021, 9, 1)
+    report = import_file(make_csv([[*later[:2], "2022-05", *later[3:]]], header=header))
+    assert report.count("update") == 1, messages(report)  # the month of the news: allowed
 
 
 def test_an_export_reimports_unchanged(world, gujarat_mou, handloom, article):

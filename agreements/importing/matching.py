@@ -8,7 +8,20 @@ dicts once (``Registry``), then the MoUs that rows update (``Registry.load_mous`
 import datetime
 from dataclasses import dataclass, field
 
-from ..models import Cluster, Commitment, Mou, MouParty, Party, Programme, Sector, Source, State
+from ..formats import format_partial_date
+from ..models import (
+    Cluster,
+    Commitment,
+    FollowUp,
+    Mou,
+    MouParty,
+    Party,
+    Programme,
+    Sector,
+    Source,
+    State,
+)
+from ..models.followups import before_signing, news_before_signing, period_end
 from .cells import key
 from .report import ImportReport, Match, RowError, RowOutcome
 from .rows import RowParser
@@ -58,6 +71,13 @@ class CurrentMou:
     cluster_keys: dict = field(default_factory=dict)
     commitments: set = field(default_factory=set)  # keys of their descriptions
     sources: set = field(default_factory=set)
+    first_news: tuple | None = None  # (date, precision) of the follow-up that can end first
+
+    def add_news(self, day, precision):
+        """Keep the follow-up whose date can end first: a new date after it would put
+        that follow-up before the signing (``before_signing``)."""
+        if self.first_news is None or period_end(day, precision) < period_end(*self.first_news):
+            self.first_news = (day, precision)
 
     def add_cluster(self, cluster_id, place, product):
         self.clusters.add(cluster_id)
@@ -87,6 +107,10 @@ def _link_readers():
             lambda mou, text: mou.commitments.add(key(text)),
         ),
         (through("sources", "source_id"), lambda mou, pk: mou.sources.add(pk)),
+        (
+            FollowUp.objects.values_list("mou_id", "dated_on", "dated_on_precision"),
+            CurrentMou.add_news,
+        ),
     ]
 
 
@@ -298,7 +322,7 @@ def _decide(row, registry, current):
     """Mark a valid row's outcome new, update (with the columns it changes) or unchanged;
     the ``RowError`` if the MoU it leaves would break the rule on statuses."""
     resolve_clusters(row, registry, current)
-    error = resolve_status_source(row, current)
+    error = resolve_status_source(row, current) or _follows_news(row, current)
     if error:
         return error
     if row.mou_id is None:
@@ -306,6 +330,14 @@ def _decide(row, registry, current):
     else:
         row.outcome.changes = changes(row, current)
         row.outcome.kind = "update" if row.outcome.changes else "unchanged"
+    return None
+
+
+def _follows_news(row, current):
+    """The ``RowError`` when the row dates the MoU after one of its follow-ups."""
+    if current and current.first_news and before_signing(*current.first_news, row.signed_on):
+        shown = format_partial_date(*current.first_news)
+        return RowError(row.number, "signed_on", news_before_signing(shown))
     return None
 
 

@@ -45,6 +45,21 @@ def period_end(day, precision):
     return day
 
 
+def before_signing(day, precision, signed_on):
+    """Whether news dated ``day`` at ``precision`` comes before a signing on ``signed_on``
+    (even its last possible day is earlier), which a follow-up may not: the rule of
+    ``FollowUp.clean``, of ``Mou.clean`` for its follow-ups, and of the MoU import."""
+    return None not in (day, signed_on) and period_end(day, precision) < signed_on
+
+
+def news_before_signing(display):
+    """Why an MoU cannot take a date after its follow-up dated ``display``."""
+    return (
+        f"This date would put the follow-up of {display} before the signing, and a "
+        "follow-up comes after it: change or delete that follow-up first."
+    )
+
+
 def no_news_cutoff(today=None):
     """The day before which an MoU's last news makes it "no news since"."""
     return add_months(today or timezone.localdate(), -NO_NEWS_AFTER_MONTHS)
@@ -188,7 +203,7 @@ class FollowUp(RefreshesItsMou, SourcedModel):
         if self.commitment_id and self.mou_status:
             errors["mou_status"] = "News about a commitment reports the commitment's status."
         signed_on = self.mou.signed_on if self.mou_id else None
-        if signed_on and self.dated_on and self.latest_day() < signed_on:
+        if before_signing(self.dated_on, self.dated_on_precision, signed_on):
             errors["dated_on"] = (
                 f"{self.dated_on_display} is before the MoU's date "
                 f"({self.mou.signed_on_display}): a follow-up comes after the signing."

@@ -38,8 +38,10 @@ from .facts import (
 from .followups import (
     FollowUp,
     NewsCheck,
+    before_signing,
     explain_status,
     months_after,
+    news_before_signing,
     no_news_cutoff,
     period_end,
     refresh_derived_of,
@@ -478,6 +480,11 @@ class Mou(SluggedModel):
             self.signed_on = first
         if self.ends_on and self.signed_on and self.ends_on < self.signed_on:
             raise ValidationError({"ends_on": "An MoU cannot end before it was signed."})
+        if self.pk and self.signed_on:
+            earlier = self.follow_ups.filter(dated_on__lt=self.signed_on).order_by("dated_on")
+            for news in earlier:
+                if before_signing(news.dated_on, news.dated_on_precision, self.signed_on):
+                    raise ValidationError({"signed_on": news_before_signing(news.dated_on_display)})
 
     @property
     def signed_on_display(self):
