@@ -314,7 +314,17 @@ class SourcedInline(PageAutocompleteInline, admin.StackedInline):
     formfield_overrides = SHORT_TEXTAREAS
 
 
-class CommitmentInline(SourcedInline):
+class ShowsWhyStatus:
+    """Records shown with their current status and why: the follow-up it comes from, or
+    the report of the signing (``status_explanation``), since editors change a status
+    by adding a follow-up."""
+
+    @admin.display(description="Status now")
+    def status_now(self, obj):
+        return obj.status_explanation() if obj.pk else "-"
+
+
+class CommitmentInline(ShowsWhyStatus, SourcedInline):
     model = Commitment
     autocomplete_fields = ["source", "party", "status_source"]
     fields = [
@@ -323,9 +333,14 @@ class CommitmentInline(SourcedInline):
         ("target_value", "target_unit"),
         ("period", "period_months"),
         ("status", "status_source"),
+        "status_now",
         "source",
         "quote",
     ]
+    readonly_fields = ["status_now"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status_reports()
 
 
 class ReportedFigureInline(PartialDatesAdmin, SourcedInline):
@@ -463,6 +478,7 @@ class SignedYearFilter(admin.SimpleListFilter):
 
 @admin.register(Mou)
 class MouAdmin(
+    ShowsWhyStatus,
     MouImportExportMixin,
     PublicLinkMixin,
     PartialDatesAdmin,
@@ -619,10 +635,6 @@ class MouAdmin(
         record_versions(
             mou, note, user=request.user, correction=form.cleaned_data.get("correction", False)
         )
-
-    @admin.display(description="Status now")
-    def status_now(self, obj):
-        return obj.status_explanation() if obj.pk else "-"
 
     @admin.display(description="Public versions")
     def public_versions(self, obj):

@@ -322,6 +322,12 @@ def test_an_mou_cannot_be_dated_after_its_follow_ups_in_the_admin(client, editor
     assert rich_mou.signed_on == datetime.date(2021, 9, 1)
 
 
+def test_each_commitment_in_the_admin_says_why_its_status_is_what_it_is(client, editor, rich_mou):
+    client.force_login(editor)
+    page = client.get(admin_url(Mou, "change", rich_mou.pk)).text
+    assert "In progress: from the follow-up of 1 June 2022 (“News of month 6”" in page
+
+
 def test_a_figures_as_of_date_is_one_box_too(client, editor, rich_mou):
     client.force_login(editor)
     url = admin_url(Mou, "change", rich_mou.pk)

@@ -45,6 +45,10 @@ def period_end(day, precision):
     return day
 
 
+# Which follow-up a status comes from: the latest dated, and of one date the last recorded.
+LATEST_FIRST = ("-dated_on", "-pk")
+
+
 def before_signing(day, precision, signed_on):
     """Whether news dated ``day`` at ``precision`` comes before a signing on ``signed_on``
     (even its last possible day is earlier), which a follow-up may not: the rule of
@@ -289,7 +293,7 @@ def refresh_derived(mous, *, reindex=True, touch=True):
 
     bump()  # UPDATEs send no signals
     ids = mous.values("pk")
-    latest = FollowUp.objects.order_by("-dated_on", "-pk")
+    latest = FollowUp.objects.order_by(*LATEST_FIRST)
     recorded = FollowUp.objects.filter(commitment=OuterRef("pk")).order_by("-created_at")
     derived = {
         "current_status": Coalesce(
@@ -350,11 +354,11 @@ def refresh_derived(mous, *, reindex=True, touch=True):
     return count
 
 
-def explain_status(fact, reporting):
-    """Why an MoU's or a commitment's status is what it is, in words, from ``reporting``
-    (its follow-ups that report a status): the latest's date, summary and source, or
-    the report of the signing (with its own source when it goes beyond a signing)."""
-    latest = reporting.select_related("source").order_by("-dated_on", "-pk").first()
+def explain_status(fact, latest):
+    """Why an MoU's or a commitment's status is what it is, in words, from ``latest``,
+    the latest of its follow-ups that report a status (``LATEST_FIRST``), with its
+    source, or None: that follow-up's date, summary and source, or else the report of
+    the signing (with its own source when it goes beyond a signing)."""
     status = fact.get_current_status_display()
     if latest is not None:
         return (

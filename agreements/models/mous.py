@@ -36,6 +36,7 @@ from .facts import (
     status_source_field,
 )
 from .followups import (
+    LATEST_FIRST,
     FollowUp,
     NewsCheck,
     before_signing,
@@ -402,7 +403,10 @@ class Mou(SluggedModel):
     def status_explanation(self):
         """Why the status is what it is, for staff: the follow-up it comes from, or the
         report of the signing. One query."""
-        return explain_status(self, self.follow_ups.filter(commitment=None).exclude(mou_status=""))
+        reporting = self.follow_ups.filter(commitment=None).exclude(mou_status="")
+        return explain_status(
+            self, reporting.select_related("source").order_by(*LATEST_FIRST).first()
+        )
 
     @property
     def expected_end(self):
