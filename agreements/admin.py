@@ -64,6 +64,50 @@ class PublicLinkMixin:
         return format_html('<a href="{}">View</a>', obj.get_absolute_url())
 
 
+# MoUs per ``record_versions`` call when an edit reaches many: a state is on thousands.
+VERSIONED_PER_QUERY = 2000
+
+
+class VersionsItsMous:
+    """Admin pages of what MoU pages show (a party's name, a source's title): a change
+    or a deletion reaches every MoU page that shows it (``MouQuerySet.showing``), so it
+    makes a new version of each published one, whose note says what was edited
+    ("Party “Amazon India” changed") and whose changes say how."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            things = [form.instance]
+            self._version(request, self._shown_on(things), things, "changed")
+
+    def delete_model(self, request, obj):
+        shown_on = self._shown_on([obj])
+        super().delete_model(request, obj)
+        self._version(request, shown_on, [obj], "deleted")
+
+    def delete_queryset(self, request, queryset):
+        things = list(queryset)
+        shown_on = self._shown_on(things)
+        super().delete_queryset(request, queryset)
+        self._version(request, shown_on, things, "deleted")
+
+    @staticmethod
+    def _shown_on(things):
+        return {
+            pk for thing in things for pk in Mou.objects.showing(thing).values_list("pk", flat=True)
+        }
+
+    def _version(self, request, mou_ids, things, what):
+        meta = self.model._meta
+        kind = meta.verbose_name if len(things) == 1 else meta.verbose_name_plural
+        named = ", ".join(f"“{thing}”" for thing in things[:3]) + (", ..." if things[3:] else "")
+        note = f"{kind.capitalize()} {named} {what}"
+        ids = sorted(mou_ids)
+        for start in range(0, len(ids), VERSIONED_PER_QUERY):  # a bounded IN (...) list
+            chunk = Mou.objects.filter(pk__in=ids[start : start + VERSIONED_PER_QUERY])
+            record_versions(chunk, note, user=request.user)
+
+
 class MouCountMixin:
     """Annotates each row with its number of MoUs: one query for the whole page."""
 
@@ -79,7 +123,7 @@ class MouCountMixin:
 
 
 @admin.register(State)
-class StateAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
+class StateAdmin(VersionsItsMous, PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
     list_display = ["name", "name_hi", "code", "kind", "mou_count", "public_link"]
     list_filter = ["kind"]
     search_fields = ["name", "name_hi", "code", "former_codes"]
@@ -87,7 +131,7 @@ class StateAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
+class PartyAdmin(VersionsItsMous, PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "state", "parent", "mou_count", "public_link"]
     list_filter = ["kind", "state"]
     list_select_related = ["state", "parent"]
@@ -97,14 +141,14 @@ class PartyAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
+class SectorAdmin(VersionsItsMous, PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
     list_display = ["name", "name_hi", "mou_count", "public_link"]
     search_fields = ["name", "name_hi", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(MouCountMixin, admin.ModelAdmin):
+class BeneficiaryAdmin(VersionsItsMous, MouCountMixin, admin.ModelAdmin):
     list_display = ["name", "name_hi", "mou_count"]
     search_fields = ["name", "name_hi"]
 
@@ -124,7 +168,7 @@ class SearchTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
+class ClusterAdmin(VersionsItsMous, PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
     list_display = ["place", "product", "state", "sector", "gi_tag", "mou_count", "public_link"]
     list_filter = ["state", "sector", "gi_tag"]
     list_select_related = ["state", "sector"]
@@ -133,7 +177,7 @@ class ClusterAdmin(PublicLinkMixin, MouCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(MouCountMixin, admin.ModelAdmin):
+class SourceAdmin(VersionsItsMous, MouCountMixin, admin.ModelAdmin):
     """The internal note has a part of its own, so no editor takes it for what the
     source's public page shows."""
 
@@ -445,7 +489,9 @@ class BenefitInline(SourcedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(PublicLinkMixin, MouCountMixin, PageAutocompleteAdmin, admin.ModelAdmin):
+class ProgrammeAdmin(
+    VersionsItsMous, PublicLinkMixin, MouCountMixin, PageAutocompleteAdmin, admin.ModelAdmin
+):
     list_display = ["name", "name_hi", "owner", "launched_year", "mou_count", "public_link"]
     list_select_related = ["owner"]
     search_fields = ["name", "name_hi", "description"]

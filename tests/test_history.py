@@ -12,6 +12,9 @@ from agreements.models import (
     FollowUp,
     Mou,
     MouVersion,
+    Party,
+    Sector,
+    Source,
     describe_changes,
     record_versions,
 )
@@ -184,3 +187,53 @@ def test_an_import_changing_a_published_mou_makes_a_version_naming_the_import(
 def test_the_founding_records_start_at_version_1(founding_articles):
     assert MouVersion.objects.count() == Mou.objects.count() == 10
     assert set(MouVersion.objects.values_list("number", flat=True)) == {1}
+
+
+# --- Edits made elsewhere in the admin that reach an MoU's page ------------------------
+
+
+def test_renaming_a_party_in_the_admin_makes_a_version_of_each_published_mou_naming_it(
+    client, editor, versioned, amazon, make_mou, gujarat
+):
+    from tests.test_admin import admin_url, change_form_data
+
+    draft = make_mou("Draft", parties=[amazon], states=[gujarat], published=False)
+    client.force_login(editor)
+    url = admin_url(Party, "change", amazon.pk)
+    data = {**change_form_data(client, url, note=""), "name": "Amazon Seller Services"}
+    assert client.post(url, data).status_code == 302
+    latest = versioned.versions.latest()
+    assert (latest.number, latest.note) == (2, "Party “Amazon Seller Services” changed")
+    assert "party added: Amazon Seller Services" in latest.changes
+    assert latest.created_by == editor
+    assert not draft.versions.exists()
+    assert "Amazon India" in client.get(f"/mous/{versioned.slug}/v/1/").content.decode()
+
+
+def test_deleting_a_sector_in_the_admin_makes_a_version_saying_it_was_removed(
+    client, editor, versioned, handloom
+):
+    from tests.test_admin import admin_url
+
+    versioned.sectors.add(handloom)
+    record_versions(Mou.objects.filter(pk=versioned.pk), "Sector added")
+    client.force_login(editor)
+    url = admin_url(Sector, "delete", handloom.pk)
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    latest = versioned.versions.latest()
+    assert latest.note == "Sector “Handloom” deleted"
+    assert "sectors removed: Handloom" in latest.changes
+
+
+def test_editing_a_source_in_the_admin_makes_a_version_of_the_mous_citing_it(
+    client, editor, versioned, article
+):
+    from tests.test_admin import admin_url, change_form_data
+
+    client.force_login(editor)
+    url = admin_url(Source, "change", article.pk)
+    data = {**change_form_data(client, url, note=""), "title": "A corrected headline"}
+    assert client.post(url, data).status_code == 302
+    latest = versioned.versions.latest()
+    assert latest.note == "Source “A corrected headline” changed"
+    assert latest.changes == ["source changed: A corrected headline (title)"]

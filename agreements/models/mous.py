@@ -56,6 +56,30 @@ class MouQuerySet(models.QuerySet):
     # MoUs per chunk of a download (``in_chunks()``).
     CHUNK_SIZE = 500
 
+    def showing(self, thing):
+        """The MoUs whose pages show ``thing``: a party (by name, as a signatory's parent
+        body, or as the party of a commitment, reaction, figure or person present), a
+        programme, sector, state, cluster or beneficiary (by name, or what a figure is
+        about), or a source (cited by any fact, a status, or the benefits of one of the
+        MoU's programmes). Renaming or deleting it changes those pages: their search
+        documents and their versions follow. One query, a subquery per path."""
+        paths = {
+            Party: ["parties", "parties__parent", "commitments__party", "reactions__party"]
+            + ["figures__party", "attendees__party"],
+            Programme: ["programmes", "figures__programme"],
+            Sector: ["sectors", "figures__sector"],
+            State: ["states", "clusters__state", "figures__state"],
+            Cluster: ["clusters"],
+            Beneficiary: ["beneficiaries"],
+            Source: ["sources", "status_source", "commitments__source"]
+            + ["commitments__status_source", "follow_ups__source", "figures__source"]
+            + ["reactions__source", "attendees__source", "programmes__benefits__source"],
+        }[type(thing)]
+        shown = Q()
+        for path in paths:
+            shown |= Q(pk__in=Mou.objects.filter(**{path: thing.pk}).values("pk"))
+        return self.filter(shown)
+
     def published(self):
         """The MoUs the public may see."""
         return self.filter(published=True)

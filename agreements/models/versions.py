@@ -160,8 +160,13 @@ def _list_changes(label, before, after):
 
 
 def _same_item(old, new):
-    """Whether ``new`` is ``old`` changed in place: both records, of the same name."""
-    return isinstance(old, dict) and isinstance(new, dict) and _item_name(old) == _item_name(new)
+    """Whether ``new`` is ``old`` changed in place: both records, of the same address (a
+    source whose title was mended) or else of the same name."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return False
+    if old.get("url") and new.get("url"):
+        return old["url"] == new["url"]
+    return _item_name(old) == _item_name(new)
 
 
 def describe_changes(old, new):

@@ -6,7 +6,6 @@ transaction commits. Bulk writes send no signals; the imports index what they wr
 through ``refresh_derived``.
 """
 
-from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from . import mark_stale
@@ -23,26 +22,9 @@ def _mou_deleted(sender, instance, **kwargs):
 
 def _naming(instance):
     """The ids of the MoUs whose pages show ``instance`` (a party, programme, ...)."""
-    from ..models import Beneficiary, Cluster, Mou, Party, Programme, Sector, Source, State
+    from ..models import Mou
 
-    pk = instance.pk
-    conditions = {
-        Party: Q(parties=pk)
-        | Q(parties__parent=pk)
-        | Q(reactions__party=pk)
-        | Q(attendees__party=pk),
-        Programme: Q(programmes=pk),
-        Sector: Q(sectors=pk),
-        Beneficiary: Q(beneficiaries=pk),
-        Cluster: Q(clusters=pk),
-        State: Q(states=pk) | Q(clusters__state=pk),
-        Source: Q(sources=pk)
-        | Q(commitments__source=pk)
-        | Q(follow_ups__source=pk)
-        | Q(reactions__source=pk)
-        | Q(attendees__source=pk),
-    }[type(instance)]
-    return set(Mou.objects.filter(conditions).values_list("pk", flat=True))
+    return set(Mou.objects.showing(instance).values_list("pk", flat=True))
 
 
 def _named_changed(sender, instance, created=False, raw=False, **kwargs):
