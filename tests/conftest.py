@@ -32,6 +32,7 @@ from agreements.models import (
     Sector,
     Source,
     State,
+    refresh_derived,
 )
 
 
@@ -271,9 +272,9 @@ def rich_mou(gujarat_mou, amazon, gujarat_industries, handloom, gujarat, article
 @pytest.fixture
 def many_mous(db):
     """240 published MoUs (and 10 drafts) spread over 12 states, 8 parties, 3 programmes,
-    3 sectors and clusters, each with a commitment: enough rows that a page whose query
-    count grew with the data would show it. Built with bulk_create, in a few queries, then
-    indexed for search."""
+    3 sectors and clusters, each with a commitment, most with follow-ups, some with checks
+    for news: enough rows that a page whose query count grew with the data would show it.
+    Built with bulk_create, in a few queries, then derived and indexed for search."""
     states = State.objects.bulk_create(
         State(name=f"State {n:02d}", code=f"S{chr(65 + n)}", slug=f"state-{n:02d}", kind="state")
         for n in range(12)
@@ -329,10 +330,50 @@ def many_mous(db):
     Mou.sources.through.objects.bulk_create(
         Mou.sources.through(mou=mou, source=source) for mou in mous
     )
-    Commitment.objects.bulk_create(
-        Commitment(mou=mou, party=parties[n % 4], description=f"Train {n} sellers", source=source)
+    commitments = Commitment.objects.bulk_create(
+        Commitment(
+            mou=mou,
+            party=parties[n % 4],
+            description=f"Train {n} sellers",
+            target_value=300,
+            target_unit="sellers",
+            source=source,
+        )
         for n, mou in enumerate(mous)
     )
+    # News after every signing: a commitment's progress for two MoUs in three, the MoU
+    # in force for one in three, and a check that found nothing for one in five.
+    FollowUp.objects.bulk_create(
+        [
+            *(
+                FollowUp(
+                    mou_id=c.mou_id,
+                    commitment=c,
+                    dated_on=datetime.date(2025, 1 + n % 12, 1),
+                    summary=f"{n} sellers trained",
+                    commitment_status=Commitment.Status.IN_PROGRESS,
+                    progress_value=n,
+                    source=source,
+                )
+                for n, c in enumerate(commitments)
+                if n % 3
+            ),
+            *(
+                FollowUp(
+                    mou=mou,
+                    dated_on=datetime.date(2025, 6, 1),
+                    summary="In force",
+                    mou_status=Mou.Status.ACTIVE,
+                    source=source,
+                )
+                for mou in mous[::3]
+            ),
+        ]
+    )
+    NewsCheck.objects.bulk_create(
+        NewsCheck(mou=mou, checked_on=datetime.date(2026, 1, 5), note="Search") for mou in mous[::5]
+    )
+    refresh_derived(Mou.objects.all(), reindex=False)
     search.index(Mou.objects.all())  # as an import does after its bulk writes
     return mous
 

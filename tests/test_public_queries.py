@@ -4,7 +4,7 @@ hundreds here."""
 
 import pytest
 
-from agreements.models import Source
+from agreements.models import FollowUp, NewsCheck, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,13 @@ def test_the_big_list_really_is_big(client, many_mous):
     response = client.get("/mous/")
     assert response.context["page"].paginator.count == 240
     assert len(response.context["page"]) == 25
+
+
+def test_the_big_registry_has_news_for_the_budgets_to_see(client, many_mous):
+    """Follow-ups and checks, so that a page reading them per row would break its budget."""
+    assert FollowUp.objects.count() == 166 + 84 and NewsCheck.objects.count() == 50
+    html = client.get("/mous/bulk-mou-001/").content.decode()
+    assert "1 sellers trained" in html and "1 of 300 sellers" in html
 
 
 def test_the_detail_page_budget_holds_with_everything_filled_in(
