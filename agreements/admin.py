@@ -86,10 +86,13 @@ class VersionsItsMous:
         self._version(request, shown_on, [obj], "deleted")
 
     def delete_queryset(self, request, queryset):
-        things = list(queryset)
-        shown_on = self._shown_on(things)
-        super().delete_queryset(request, queryset)
-        self._version(request, shown_on, things, "deleted")
+        # Django runs the changelist's actions outside a transaction: the rows and the
+        # versions their deletion makes go together or not at all.
+        with transaction.atomic():
+            things = list(queryset)
+            shown_on = self._shown_on(things)
+            super().delete_queryset(request, queryset)
+            self._version(request, shown_on, things, "deleted")
 
     @staticmethod
     def _shown_on(things):

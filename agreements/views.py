@@ -155,7 +155,11 @@ def commitment_list(request):
     filterset = filtered(request, CommitmentFilter)
     query = filterset.query_without("page", "sort")
     scorecard = cached(request, "commitment-scorecard", filterset.qs.scorecard, query)
-    return filtered_list(request, CommitmentFilter, "commitment", scorecard=scorecard)
+    # The scorecard's counts link to this list with their own status or follow-up filter.
+    card_query = filterset.query_without("page", "sort", "status", "followed_up")
+    return filtered_list(
+        request, CommitmentFilter, "commitment", scorecard=scorecard, card_query=card_query
+    )
 
 
 def mou_detail(request, slug):

@@ -125,6 +125,7 @@ def test_a_commitment_past_its_period_without_fulfilment_is_overdue(promise, art
 
 
 def test_a_term_gives_an_expected_end_at_the_dates_precision(gujarat_mou):
+    gujarat_mou = Mou.objects.for_detail().get(pk=gujarat_mou.pk)
     gujarat_mou.term_months = 36
     gujarat_mou.signed_on, gujarat_mou.signed_on_precision = datetime.date(2019, 1, 1), "year"
     assert gujarat_mou.expected_end == (datetime.date(2022, 1, 1), Precision.YEAR)
@@ -157,6 +158,23 @@ def test_the_page_says_the_term_ended_until_a_follow_up_says_otherwise(
         follow_up(three_year_mou, article, on, mou_status=reported)
     html = client.get(three_year_mou.get_absolute_url()).content.decode()
     assert ("Expired by its term in 2022 unless renewed" in html) is note_shown
+
+
+def test_a_renewal_reporting_the_status_already_recorded_ends_the_term_note(
+    client, three_year_mou, article
+):
+    Mou.objects.filter(pk=three_year_mou.pk).update(status=Mou.Status.ACTIVE, status_source=article)
+    page = three_year_mou.get_absolute_url()
+    assert "Expired by its term in 2022 unless renewed" in client.get(page).content.decode()
+    follow_up(three_year_mou, article, datetime.date(2023, 2, 1), mou_status=Mou.Status.ACTIVE)
+    assert "Expired by its term" not in client.get(page).content.decode()
+
+
+def test_editing_an_mou_whose_follow_up_predates_it_is_not_blocked_by_that(gujarat_mou, article):
+    """A record from before the rule: the rule binds a new date, not every other edit."""
+    follow_up(gujarat_mou, article, datetime.date(2021, 8, 1))  # before September 2021
+    gujarat_mou.summary = "Mended"
+    gujarat_mou.full_clean()
 
 
 def test_a_term_still_running_says_when_it_is_due_to_end(client, gujarat_mou, article):

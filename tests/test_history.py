@@ -105,6 +105,27 @@ def test_an_item_edited_in_place_names_what_changed_in_it():
     ]
 
 
+def test_of_two_items_of_one_name_the_closest_is_the_one_changed():
+    old = {
+        "commitments": [
+            {"description": "Train", "who": "Amazon", "status": "Pledged"},
+            {"description": "Train", "who": "Flipkart", "status": "Pledged"},
+        ]
+    }
+    new = {"commitments": [{"description": "Train", "who": "Flipkart", "status": "Fulfilled"}]}
+    assert describe_changes(old, new) == [
+        "commitment changed: Train (status: Pledged → Fulfilled)",
+        "commitment removed: Train",
+    ]
+
+
+def test_a_reordered_list_is_named_by_its_plural():
+    one, two = {"name": "Amazon India"}, {"name": "Flipkart"}
+    assert describe_changes({"parties": [one, two]}, {"parties": [two, one]}) == [
+        "parties reordered"
+    ]
+
+
 def test_a_correction_is_labelled_as_such(versioned):
     Mou.objects.filter(pk=versioned.pk).update(place="Gandhinagar")
     record_versions(Mou.objects.filter(pk=versioned.pk), "Place was wrong", correction=True)

@@ -424,6 +424,20 @@ def test_a_row_dating_an_mou_after_its_follow_up_is_refused(world, gujarat_mou, 
     assert report.count("update") == 1, messages(report)  # the month of the news: allowed
 
 
+def test_a_row_keeping_the_date_of_an_mou_recorded_before_the_date_rule_imports(
+    world, gujarat_mou, article
+):
+    gujarat_mou.reference = "GJ-1"
+    gujarat_mou.save()
+    FollowUp.objects.create(  # written directly, as an edit before the rule could
+        mou=gujarat_mou, source=article, dated_on=datetime.date(2021, 8, 1), summary="Early"
+    )
+    header = ["reference", *HEADER, "summary"]
+    same_date = ["GJ-1", "Amazon and Gujarat MoU", "2021-09", "GJ", "Amazon; Flipkart"]
+    report = import_file(make_csv([[*same_date, "https://a.example.com/", "Mended"]], header))
+    assert report.count("update") == 1, messages(report)
+
+
 def test_an_export_reimports_unchanged(world, gujarat_mou, handloom, article):
     gujarat_mou.summary = '=HYPERLINK("http://evil"); <b>bold</b>'
     # A later status reported by another article than the first (the one a row holds).

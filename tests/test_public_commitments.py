@@ -169,6 +169,12 @@ def test_each_status_count_of_a_scorecard_links_to_its_list(client, promises, gu
     assert described(response) == {"Train weavers"}
 
 
+def test_the_commitment_lists_scorecard_links_keep_its_filters(client, promises):
+    html = client.get(f"{LIST}?state=gujarat&status=pledged&page=1").content.decode()
+    assert f'href="{LIST}?state=gujarat&amp;status=fulfilled"' in html
+    assert f'href="{LIST}?state=gujarat&amp;followed_up=no"' in html
+
+
 def test_the_fixture_registry_says_how_many_promises_were_never_followed_up(
     client, founding_articles
 ):

@@ -334,8 +334,14 @@ def _decide(row, registry, current):
 
 
 def _follows_news(row, current):
-    """The ``RowError`` when the row dates the MoU after one of its follow-ups."""
-    if current and current.first_news and before_signing(*current.first_news, row.signed_on):
+    """The ``RowError`` when the row dates the MoU anew, after one of its follow-ups (an
+    unchanged date passes: the rule binds new dates, not records made before it)."""
+    if not current or (row.signed_on, row.precision) == (
+        current.signed_on,
+        current.signed_on_precision,
+    ):
+        return None
+    if current.first_news and before_signing(*current.first_news, row.signed_on):
         shown = format_partial_date(*current.first_news)
         return RowError(row.number, "signed_on", news_before_signing(shown))
     return None

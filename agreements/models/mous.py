@@ -443,21 +443,18 @@ class Mou(SluggedModel):
     @property
     def lifecycle_note(self):
         """ "Expired by its term in 2022 unless renewed" (or "Due to end by its term in
-        2027"), until a follow-up says otherwise: one reporting that it expired or was
-        terminated, or any status dated from the end of its term on. A status reported
-        before then (in force in 2020) leaves the term standing. Empty otherwise. A term
-        counted from an announcement or a first report ends no later than that. Needs
-        ``for_detail()`` once a follow-up gave the status; no query."""
+        2027"), until a source says otherwise: a status of expired or terminated, or a
+        follow-up reporting any status dated from the end of its term on (in force in
+        2023: renewed). One reported before then (in force in 2020) leaves the term
+        standing. Empty otherwise. A term counted from an announcement or a first report
+        ends no later than that. Needs ``for_detail()``; no query."""
         end = self.expected_end
-        if end is None:
+        if end is None or self.current_status in (MouStatus.EXPIRED, MouStatus.TERMINATED):
             return ""
         day, precision = end
-        if self.current_status != self.status:
-            if self.current_status in (MouStatus.EXPIRED, MouStatus.TERMINATED):
-                return ""
-            reported = self.current_status_source
-            if reported is None or reported.dated_on >= day:
-                return ""
+        reported = self.current_status_source
+        if reported is not None and reported.dated_on >= day:
+            return ""
         shown = {"date": format_partial_date(day, precision)}
         if period_end(day, precision) >= timezone.localdate():
             return gettext("Due to end by its term in %(date)s") % shown
@@ -508,11 +505,17 @@ class Mou(SluggedModel):
             self.signed_on = first
         if self.ends_on and self.signed_on and self.ends_on < self.signed_on:
             raise ValidationError({"ends_on": "An MoU cannot end before it was signed."})
-        if self.pk and self.signed_on:
+        if self.pk and self.signed_on and self._date_changed():
             earlier = self.follow_ups.filter(dated_on__lt=self.signed_on).order_by("dated_on")
             for news in earlier:
                 if before_signing(news.dated_on, news.dated_on_precision, self.signed_on):
                     raise ValidationError({"signed_on": news_before_signing(news.dated_on_display)})
+
+    def _date_changed(self):
+        """Whether the date differs from the stored one: a rule on dates binds a new
+        date, not an edit of anything else in a record made before the rule."""
+        stored = Mou.objects.filter(pk=self.pk).values_list("signed_on", "signed_on_precision")
+        return stored.first() != (self.signed_on, self.signed_on_precision)
 
     @property
     def signed_on_display(self):

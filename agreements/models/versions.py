@@ -136,7 +136,7 @@ def _item_changes(old, new):
     ]
 
 
-def _list_changes(label, before, after):
+def _list_changes(key, label, before, after):
     """A list's changes: items added and removed, and an item that kept its name
     (``_item_name``) but not its fields, such as a commitment whose status a follow-up
     changed, as changed in place rather than removed and added again."""
@@ -146,11 +146,13 @@ def _list_changes(label, before, after):
         changes = [f"{label} added: {', '.join(added)}"] if added else []
         return changes + ([f"{label} removed: {', '.join(gone)}"] if gone else [])
     if not (added or gone):
-        return [f"{label}s reordered"]
+        return [f"{key.replace('_', '-')} reordered"]
     changes = []
     for item in added:
         name = _item_name(item)
-        old = next((o for o in gone if _same_item(o, item)), None)
+        # Of several of that name, the one it differs from least.
+        candidates = [o for o in gone if _same_item(o, item)]
+        old = min(candidates, key=lambda o: len(_item_changes(o, item)), default=None)
         if old is None:
             changes.append(f"{label} added: {name}")
         else:
@@ -179,7 +181,7 @@ def describe_changes(old, new):
         if before == after:
             continue
         if isinstance(after, list) or isinstance(before, list):
-            changes += _list_changes(label, before or [], after or [])
+            changes += _list_changes(key, label, before or [], after or [])
         elif key in QUOTED:
             changes.append(_quoted(label, before, after))
         else:
