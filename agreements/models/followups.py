@@ -161,10 +161,6 @@ class FollowUp(RefreshesItsMou, SourcedModel):
     def dated_on_display(self):
         return format_partial_date(self.dated_on, self.dated_on_precision)
 
-    def latest_day(self):
-        """The last day its date can mean (a follow-up dated 2021 may be from December)."""
-        return period_end(self.dated_on, self.dated_on_precision)
-
     @property
     def progress_display(self):
         """ "120 of 300 MSME sellers", against its commitment's target; empty without."""
