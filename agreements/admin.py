@@ -96,9 +96,7 @@ class VersionsItsMous:
 
     @staticmethod
     def _shown_on(things):
-        return {
-            pk for thing in things for pk in Mou.objects.showing(thing).values_list("pk", flat=True)
-        }
+        return set(Mou.objects.showing(*things).values_list("pk", flat=True))
 
     def _version(self, request, mou_ids, things, what):
         meta = self.model._meta

@@ -56,13 +56,14 @@ class MouQuerySet(models.QuerySet):
     # MoUs per chunk of a download (``in_chunks()``).
     CHUNK_SIZE = 500
 
-    def showing(self, thing):
-        """The MoUs whose pages show ``thing``: a party (by name, as a signatory's parent
-        body, or as the party of a commitment, reaction, figure or person present), a
-        programme, sector, state, cluster or beneficiary (by name, or what a figure is
-        about), or a source (cited by any fact, a status, or the benefits of one of the
-        MoU's programmes). Renaming or deleting it changes those pages: their search
-        documents and their versions follow. One query, a subquery per path."""
+    def showing(self, *things):
+        """The MoUs whose pages show any of ``things``: a party (by name, as a
+        signatory's parent body, or as the party of a commitment, reaction, figure or
+        person present), a programme, sector, state, cluster or beneficiary (by name, or
+        what a figure is about), or a source (cited by any fact, a status, or the
+        benefits of one of the MoU's programmes). Renaming or deleting one changes
+        those pages: their search documents and their versions follow. One query, a
+        subquery per kind of thing and path; none of ``things``, no MoU."""
         paths = {
             Party: ["parties", "parties__parent", "commitments__party", "reactions__party"]
             + ["figures__party", "attendees__party"],
@@ -74,10 +75,14 @@ class MouQuerySet(models.QuerySet):
             Source: ["sources", "status_source", "commitments__source"]
             + ["commitments__status_source", "follow_ups__source", "figures__source"]
             + ["reactions__source", "attendees__source", "programmes__benefits__source"],
-        }[type(thing)]
-        shown = Q()
-        for path in paths:
-            shown |= Q(pk__in=Mou.objects.filter(**{path: thing.pk}).values("pk"))
+        }
+        by_kind = {}
+        for thing in things:
+            by_kind.setdefault(type(thing), []).append(thing.pk)
+        shown = Q(pk__in=[])
+        for kind, pks in by_kind.items():
+            for path in paths[kind]:
+                shown |= Q(pk__in=Mou.objects.filter(**{f"{path}__in": pks}).values("pk"))
         return self.filter(shown)
 
     def published(self):
