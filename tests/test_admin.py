@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.forms import PartialDateField
 from agreements.models import (
@@ -267,12 +268,27 @@ def test_one_date_box_takes_a_year_a_month_or_a_day_and_sets_the_precision(text,
         ("2021-02-30", "2021-02-30 is not a valid date"),
         ("Feb 2021", "Feb 2021 is not a date: use YYYY-MM-DD, YYYY-MM or YYYY"),
         ("", "This field is required."),
+        ("1900", "1900 is before 1947, earlier than any agreement with a state of India"),
+        ("0202-05", "0202-05 is before 1947, earlier than any agreement with a state of India"),
+        ("2999-01", "2999-01 is in the future: a source reports what has happened"),
     ],
 )
 def test_a_date_box_explains_what_it_cannot_read(text, message):
     with pytest.raises(ValidationError) as refused:
         PartialDateField().clean(text)
     assert refused.value.messages == [message]
+
+
+def test_a_date_box_takes_today_and_this_year_but_not_tomorrow():
+    today = timezone.localdate()
+    assert PartialDateField().clean(today.isoformat()) == (today, "day")
+    assert PartialDateField().clean(str(today.year)) == (today.replace(month=1, day=1), "year")
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    with pytest.raises(ValidationError) as refused:
+        PartialDateField().clean(tomorrow)
+    assert refused.value.messages == [
+        f"{tomorrow} is in the future: a source reports what has happened"
+    ]
 
 
 def change_form_data(client, url, note="Corrected from the source"):

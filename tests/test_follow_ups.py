@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from agreements.models import Commitment, FollowUp, Mou, NewsCheck, Precision, refresh_derived
 
@@ -314,3 +315,24 @@ def test_a_follow_ups_source_page_lists_its_news_and_the_status_it_reports(clien
     assert ">Statuses it reports</h2>" in page
     assert "Onboard MSME exporters to Global Selling: " in page  # its status, sourced here
     assert "7.50 lakh" in page  # and the figure it reports
+
+
+def test_a_check_or_a_source_cannot_be_dated_where_no_source_could_report(gujarat_mou):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    check = NewsCheck(mou=gujarat_mou, checked_on=tomorrow, note="News search")
+    with pytest.raises(ValidationError) as refused:
+        check.full_clean()
+    assert refused.value.message_dict == {
+        "checked_on": [
+            f"{tomorrow.isoformat()} is in the future: a source reports what has happened."
+        ]
+    }
+    source = gujarat_mou.sources.get()
+    source.published_on = datetime.date(1930, 5, 1)
+    with pytest.raises(ValidationError) as refused:
+        source.full_clean()
+    assert refused.value.message_dict == {
+        "published_on": [
+            "1930-05-01 is before 1947, earlier than any agreement with a state of India."
+        ]
+    }

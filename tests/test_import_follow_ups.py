@@ -284,6 +284,10 @@ def test_a_date_keeps_its_precision(promise, text, day, precision):
             "row 2, column date: March 2022 is not a date: use YYYY-MM-DD, YYYY-MM or YYYY",
         ),
         ("", "row 2, column date: is required: YYYY-MM-DD, YYYY-MM or YYYY"),
+        (
+            "2999-03",
+            "row 2, column date: 2999-03 is in the future: a source reports what has happened",
+        ),
     ],
 )
 def test_a_bad_date_is_explained(promise, text, message):

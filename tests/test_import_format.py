@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 import tablib
 from django.db import connection
+from django.utils import timezone
 
 from agreements.exports import iter_mous_csv
 from agreements.importing import (
@@ -594,6 +595,25 @@ def test_every_bad_row_is_listed_and_nothing_written(world):
     )
     assert [e.row for e in report.errors] == [2, 3, 4, 5]
     assert report.count("new") == 1
+
+
+def test_a_date_no_source_could_report_is_refused_naming_row_and_column(world):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    header = [*HEADER, "source_published_on"]
+    assert_rejected(
+        make_csv(
+            [
+                [*row(signed_on="0202-05"), ""],
+                [*row(title="B", signed_on=tomorrow), ""],
+                [*row(title="C"), "1850-01-01"],
+                [*row(title="D"), ""],
+            ],
+            header=header,
+        ),
+        "row 2, column signed_on: 0202-05 is before 1947",
+        f"row 3, column signed_on: {tomorrow} is in the future: a source reports what has",
+        "row 4, column source_published_on: 1850-01-01 is before 1947",
+    )
 
 
 def test_bad_urls_sectors_statuses_and_flags_are_explained(world):

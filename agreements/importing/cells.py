@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Cluster, Mou, Party, Precision, Programme, Source
+from ..models.entities import EARLIEST_YEAR, unreported_date
 
 
 def codes(values):
@@ -27,7 +28,7 @@ def source_descriptions(reported):
         "source_url": f"The article reporting {reported}: an http(s) URL.",
         "source_title": "Its headline.",
         "source_publisher": "Who published it.",
-        "source_published_on": "`YYYY-MM-DD`.",
+        "source_published_on": f"`YYYY-MM-DD`, from {EARLIEST_YEAR} to today.",
     }
 
 
@@ -69,8 +70,8 @@ MOU_COLUMNS = ColumnSet(
         "reference": "A stable identifier of the MoU. A row whose reference exists updates "
         "that MoU.",
         "title": "The MoU's title, as the registry shows it.",
-        "signed_on": "`YYYY-MM-DD`, `YYYY-MM` or `YYYY`; the precision is kept. Empty: not "
-        "reported.",
+        "signed_on": f"`YYYY-MM-DD`, `YYYY-MM` or `YYYY`, from {EARLIEST_YEAR} to today; the "
+        "precision is kept. Empty: not reported.",
         "date_kind": "What the date is: `signed` (default), `announced` or `reported` (first "
         "reported), when the source gives only the day it announced or reported the signing.",
         "states": "One or more states or union territories, by name or ISO 3166-2:IN code "
@@ -190,7 +191,8 @@ def format_signed_on(value, precision):
 
 
 def parse_signed_on(text):
-    """(date, precision) from YYYY-MM-DD, YYYY-MM or YYYY; ValueError with the reason."""
+    """(date, precision) from YYYY-MM-DD, YYYY-MM or YYYY, a date a source may report
+    (``unreported_date``); ValueError with the reason."""
     match = _DATE_RE.match(text)
     if not match:
         raise ValueError(f"{short(text)} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
@@ -200,15 +202,23 @@ def parse_signed_on(text):
     except ValueError:
         raise ValueError(f"{text} is not a valid date") from None
     precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
-    return value, precision
+    return _reported(value, text), precision
 
 
 def parse_full_date(text):
-    """A date from YYYY-MM-DD only (a source's publication); ValueError with the reason."""
+    """A date from YYYY-MM-DD only (a source's publication), a date a source may report
+    (``unreported_date``); ValueError with the reason."""
     match = _FULL_DATE_RE.match(text)
     try:
         if not match:
             raise ValueError
-        return datetime.date(*map(int, match.groups()))
+        value = datetime.date(*map(int, match.groups()))
     except ValueError:
         raise ValueError(f"{short(text)} is not a valid date (YYYY-MM-DD)") from None
+    return _reported(value, text)
+
+
+def _reported(day, text):
+    if problem := unreported_date(day):
+        raise ValueError(f"{text} {problem}")
+    return day

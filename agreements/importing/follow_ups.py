@@ -55,7 +55,7 @@ FOLLOW_UP_COLUMNS = ColumnSet(
         "commitments, by its description (case- and space-insensitive). An unknown one is "
         "an error listing the MoU's commitments.",
         "date": "When it happened, or when the source reported it: `YYYY-MM-DD`, `YYYY-MM` or "
-        "`YYYY`; the precision is kept. Not before the MoU's date.",
+        "`YYYY`; the precision is kept. Not before the MoU's date, nor after today.",
         "status": "The status it reports, by value or label: for a commitment "
         f"{codes(CommitmentStatus.values)}; for the MoU (no commitment) "
         f"{codes(MouStatus.values)}. Empty: it reports none.",

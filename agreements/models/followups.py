@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..formats import format_partial_date, indian_number
-from .entities import Precision
+from .entities import Precision, validate_reported_date
 from .facts import Commitment, CommitmentStatus, MouStatus, SourcedModel
 
 # An MoU with no follow-up or check for this long is marked "no news since".
@@ -217,7 +217,7 @@ class NewsCheck(RefreshesItsMou):
     fresh the record is ("searched on 20 November 2026, no news")."""
 
     mou = models.ForeignKey("Mou", on_delete=models.CASCADE, related_name="checks")
-    checked_on = models.DateField(default=timezone.localdate)
+    checked_on = models.DateField(default=timezone.localdate, validators=[validate_reported_date])
     note = models.CharField(
         max_length=300,
         help_text=_("Where you looked, e.g. 'news search and the state's press releases'."),
