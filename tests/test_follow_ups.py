@@ -6,11 +6,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from agreements.models import Commitment, FollowUp, Mou, NewsCheck, Precision, refresh_derived
+from agreements.models import Commitment, FollowUp, Mou, NewsCheck, Precision, mous, refresh_derived
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +104,49 @@ def test_refreshing_writes_only_the_rows_whose_derived_values_change(promise, ar
 
 
 def test_a_check_that_found_nothing_makes_the_record_fresh(gujarat_mou):
-    gujarat_mou.refresh_from_db()
-    assert gujarat_mou.no_news_since == datetime.date(2021, 9, 1)
+    assert Mou.objects.for_detail().get(pk=gujarat_mou.pk).no_news_since
     NewsCheck.objects.create(mou=gujarat_mou, note="News search")
-    gujarat_mou.refresh_from_db()
-    assert gujarat_mou.no_news_since is None
+    assert not Mou.objects.for_detail().get(pk=gujarat_mou.pk).no_news_since
+
+
+def test_news_dated_only_by_its_year_goes_stale_with_the_years_last_day(
+    client, gujarat_mou, article, monkeypatch
+):
+    follow_up(
+        gujarat_mou,
+        article,
+        datetime.date(2024, 1, 1),
+        summary="Came into force",
+        mou_status=Mou.Status.ACTIVE,
+        dated_on_precision=Precision.YEAR,
+    )
+    # As on 3 December 2026: news of "2024" may be of 31 December 2024, within 24 months.
+    monkeypatch.setattr(mous, "no_news_cutoff", lambda: datetime.date(2024, 12, 3))
+    html = client.get(gujarat_mou.get_absolute_url()).content.decode()
+    assert "Came into force" in html
+    assert "No news recorded since" not in html
+    # As on 1 January 2027: even its last day is more than 24 months ago.
+    monkeypatch.setattr(mous, "no_news_cutoff", lambda: datetime.date(2025, 1, 1))
+    cache.clear()
+    html = client.get(gujarat_mou.get_absolute_url()).content.decode()
+    assert "No news recorded since 2024." in html
+
+
+def test_the_latest_news_is_the_one_that_can_be_latest_whatever_its_precision(
+    client, gujarat_mou, article
+):
+    follow_up(
+        gujarat_mou,
+        article,
+        datetime.date(2022, 1, 1),
+        summary="Came into force",
+        mou_status=Mou.Status.ACTIVE,
+        dated_on_precision=Precision.YEAR,
+    )
+    NewsCheck.objects.create(mou=gujarat_mou, checked_on=datetime.date(2022, 6, 1), note="Search")
+    html = client.get(gujarat_mou.get_absolute_url()).content.decode()
+    # The check came after the first day of 2022, but the news may be of December.
+    assert "No news recorded since 2022." in html
 
 
 def test_a_commitment_past_its_period_without_fulfilment_is_overdue(promise, article):

@@ -469,11 +469,13 @@ class Mou(SluggedModel):
 
     @property
     def no_news_since(self):
-        """The date of its last news when that is older than the no-news cutoff (see
-        ``followups.NO_NEWS_AFTER_MONTHS``); None while the record is fresh."""
-        if self.last_news_on is None or self.last_news_on < no_news_cutoff():
-            return self.last_news_on or True
-        return None
+        """Whether the page says "no news since": nothing on its timeline (the signing, a
+        follow-up, a check) can be more recent than the no-news cutoff (see
+        ``followups.NO_NEWS_AFTER_MONTHS``), each date read as the last day it can mean:
+        news of "2022" may be of 31 December 2022, so it goes stale only when that day
+        does. An undated signing and nothing since is no news. Needs ``for_detail()``; no
+        query."""
+        return self._last_news is None or self._last_news[0] < no_news_cutoff()
 
     @property
     def news_after_signing(self):
@@ -483,15 +485,22 @@ class Mou(SluggedModel):
 
     @property
     def last_news_display(self):
-        """The date of its last news (``last_news_on``) only as precisely as it is known:
-        the last follow-up's or check's, or else the signing's (a signing known as
-        "September 2021" is not news of 1 September). Needs ``for_detail()``; no query."""
-        _display, what, entry = self.timeline[-1]
-        if what == "signing":
-            return self.signed_on_display
-        if what == "follow_up":
-            return entry.dated_on_display
-        return format_partial_date(entry.checked_on, Precision.DAY)
+        """The date of its last news only as precisely as it is known (a signing known as
+        "September 2021" is not news of 1 September): the timeline's entry whose date can
+        mean the latest day. Needs ``for_detail()``; no query."""
+        return format_partial_date(*self._last_news[1:])
+
+    @cached_property
+    def _last_news(self):
+        """``(last day, date, precision)`` of the timeline's entry whose date can mean the
+        latest day, of the most precise on a tie; None when nothing is dated."""
+        dated = [(self.signed_on, self.signed_on_precision)]
+        dated += [(f.dated_on, f.dated_on_precision) for f in self.follow_up_list]
+        dated += [(c.checked_on, Precision.DAY) for c in self.check_list]
+        return max(
+            ((period_end(day, precision), day, precision) for day, precision in dated if day),
+            default=None,
+        )
 
     def clean(self):
         require_status_source(self)
