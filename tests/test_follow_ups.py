@@ -37,6 +37,18 @@ def follow_up(mou, source, day, **fields):
     )
 
 
+def came_into_force(mou, source, year):
+    """A follow-up known only by its year, reporting the MoU active."""
+    follow_up(
+        mou,
+        source,
+        datetime.date(year, 1, 1),
+        summary="Came into force",
+        mou_status=Mou.Status.ACTIVE,
+        dated_on_precision=Precision.YEAR,
+    )
+
+
 def test_a_commitment_takes_the_status_of_its_latest_dated_follow_up(promise, article):
     assert promise.current_status == Commitment.Status.PLEDGED
     follow_up(
@@ -112,14 +124,7 @@ def test_a_check_that_found_nothing_makes_the_record_fresh(gujarat_mou):
 def test_news_dated_only_by_its_year_goes_stale_with_the_years_last_day(
     client, gujarat_mou, article, monkeypatch
 ):
-    follow_up(
-        gujarat_mou,
-        article,
-        datetime.date(2024, 1, 1),
-        summary="Came into force",
-        mou_status=Mou.Status.ACTIVE,
-        dated_on_precision=Precision.YEAR,
-    )
+    came_into_force(gujarat_mou, article, 2024)
     # As on 3 December 2026: news of "2024" may be of 31 December 2024, within 24 months.
     monkeypatch.setattr(mous, "no_news_cutoff", lambda: datetime.date(2024, 12, 3))
     html = client.get(gujarat_mou.get_absolute_url()).content.decode()
@@ -135,14 +140,7 @@ def test_news_dated_only_by_its_year_goes_stale_with_the_years_last_day(
 def test_the_latest_news_is_the_one_that_can_be_latest_whatever_its_precision(
     client, gujarat_mou, article
 ):
-    follow_up(
-        gujarat_mou,
-        article,
-        datetime.date(2022, 1, 1),
-        summary="Came into force",
-        mou_status=Mou.Status.ACTIVE,
-        dated_on_precision=Precision.YEAR,
-    )
+    came_into_force(gujarat_mou, article, 2022)
     NewsCheck.objects.create(mou=gujarat_mou, checked_on=datetime.date(2022, 6, 1), note="Search")
     html = client.get(gujarat_mou.get_absolute_url()).content.decode()
     # The check came after the first day of 2022, but the news may be of December.
@@ -319,14 +317,7 @@ def test_an_mou_with_no_news_for_two_years_says_so_at_its_dates_precision(client
 
 
 def test_an_mou_whose_last_follow_up_is_old_dates_its_silence_from_it(client, gujarat_mou, article):
-    follow_up(
-        gujarat_mou,
-        article,
-        datetime.date(2022, 1, 1),
-        summary="Came into force",
-        mou_status=Mou.Status.ACTIVE,
-        dated_on_precision=Precision.YEAR,
-    )
+    came_into_force(gujarat_mou, article, 2022)
     html = client.get(gujarat_mou.get_absolute_url()).content.decode()
     assert "No news recorded since 2022." in html
     assert "the sources report nothing after the signing" not in html
