@@ -24,7 +24,13 @@ from import_export.admin import ImportExportModelAdmin, ImportMixin
 from import_export.formats import base_formats
 
 from .admin_import import FollowUpImportMixin, MouImportExportMixin
-from .forms import FollowUpAdminForm, MouAdminForm, ReportedFigureAdminForm
+from .forms import (
+    FollowUpAdminForm,
+    MouAdminForm,
+    NewsCheckAdminForm,
+    ReportedFigureAdminForm,
+    SourceAdminForm,
+)
 from .models import (
     Attendee,
     Beneficiary,
@@ -182,6 +188,7 @@ class SourceAdmin(VersionsItsMous, MouCountMixin, admin.ModelAdmin):
     """The internal note has a part of its own, so no editor takes it for what the
     source's public page shows."""
 
+    form = SourceAdminForm
     list_display = ["title", "publisher", "published_on", "mou_count"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "author", "url"]
@@ -455,6 +462,7 @@ class NewsCheckInline(admin.TabularInline):
     Who checked is recorded for staff; the public sees only the date."""
 
     model = NewsCheck
+    form = NewsCheckAdminForm
     extra = 0
     classes = ["collapse"]
     fields = ["checked_on", "note", "checked_by"]

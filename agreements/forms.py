@@ -23,10 +23,11 @@ from .importing import (
     listed,
     read_table,
 )
-from .importing.cells import format_signed_on, parse_signed_on
+from .importing.cells import format_signed_on, read_partial_date
 from .importing.reading import megabytes
 from .models import Correction, Precision
 from .models.corrections import REPORT_CHARS
+from .models.entities import unreported_date
 
 
 class MouImportForm(ImportForm):
@@ -80,10 +81,11 @@ class PartialDateField(forms.CharField):
     """A date as precisely as a source gives it, typed as ``2021``, ``2021-02`` or
     ``2021-02-18``: one input instead of a date and a precision to keep in step.
 
-    Read by the import's own parser (``parse_signed_on``), so the admin and the import
-    accept the same dates with the same messages. Cleans to a ``(date, precision)``
-    pair, ``(None, Precision.UNKNOWN)`` when empty; shows a stored pair back as it
-    would be typed (``format_signed_on``: 2021-09 for a month).
+    Read by the import's own reader (``read_partial_date``), so the admin and the import
+    accept the same dates with the same messages; whether the registry may hold the
+    date is ``DatesForm``'s to say. Cleans to a ``(date, precision)`` pair,
+    ``(None, Precision.UNKNOWN)`` when empty; shows a stored pair back as it would be
+    typed (``format_signed_on``: 2021-09 for a month).
     """
 
     def __init__(self, **kwargs):
@@ -100,7 +102,7 @@ class PartialDateField(forms.CharField):
         if not text:
             return None, Precision.UNKNOWN
         try:
-            return parse_signed_on(text)
+            return read_partial_date(text)
         except ValueError as problem:
             raise ValidationError(str(problem), code="invalid") from None
 
@@ -111,11 +113,17 @@ class PartialDateField(forms.CharField):
         return format_signed_on(*value) if isinstance(value, tuple) else value
 
 
-class PartialDatesForm(forms.ModelForm):
-    """A model form whose partial dates (``partial_dates``: date field -> precision
-    field) are each one ``PartialDateField`` named after the date field; the precision
-    field is set from what was typed, and is left out of the form."""
+class DatesForm(forms.ModelForm):
+    """A model form whose dates are dates the registry may hold (``unreported_date``):
+    ``dates`` names its plain date fields, ``partial_dates`` its partial ones (date
+    field -> precision field), each a ``PartialDateField`` named after the date field
+    whose precision field is set from what was typed and left out of the form.
 
+    Only a changed date is held to the rule, with the text as typed: a rule on dates
+    binds a new date, not an edit of anything else in a record stored before the rule.
+    """
+
+    dates = ()
     partial_dates = {}
 
     def __init__(self, *args, **kwargs):
@@ -127,6 +135,11 @@ class PartialDatesForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in [*self.dates, *self.partial_dates]:
+            value = cleaned.get(name)
+            day = value[0] if isinstance(value, tuple) else value
+            if day and name in self.changed_data and (problem := unreported_date(day)):
+                self.add_error(name, f"{self[name].data} {problem}")
         for name, precision in self.partial_dates.items():
             if name in cleaned:
                 cleaned[name], value = cleaned[name]
@@ -134,7 +147,15 @@ class PartialDatesForm(forms.ModelForm):
         return cleaned
 
 
-class MouAdminForm(PartialDatesForm):
+class SourceAdminForm(DatesForm):
+    dates = ("published_on", "url_checked_on")
+
+
+class NewsCheckAdminForm(DatesForm):
+    dates = ("checked_on",)
+
+
+class MouAdminForm(DatesForm):
     """The MoU's own fields, and what its public history says of a change.
 
     A change to a published MoU, to its own fields or to any inline (parties,
@@ -178,7 +199,7 @@ class MouAdminForm(PartialDatesForm):
         return bool(set(self.changed_data) - {"change_note", "correction"})
 
 
-class FollowUpAdminForm(PartialDatesForm):
+class FollowUpAdminForm(DatesForm):
     partial_dates = {"dated_on": "dated_on_precision"}
 
     dated_on = PartialDateField(label="Date")
@@ -187,7 +208,7 @@ class FollowUpAdminForm(PartialDatesForm):
         widgets = {"summary": FULL_WIDTH}
 
 
-class ReportedFigureAdminForm(PartialDatesForm):
+class ReportedFigureAdminForm(DatesForm):
     partial_dates = {"as_of": "as_of_precision"}
 
     as_of = PartialDateField(label="As of", required=False)

@@ -262,7 +262,8 @@ def test_new_rows_are_written_with_what_follow_ups_would_derive(world):
     ]
     assert import_file(make_csv(rows, header=header)).ok
     active, draft = Mou.objects.order_by("title")
-    assert (active.current_status, active.last_news_on) == ("active", datetime.date(2021, 9, 1))
+    # Signed "2021-09": its last news can be of 30 September.
+    assert (active.current_status, active.last_news_on) == ("active", datetime.date(2021, 9, 30))
     assert (draft.current_status, draft.last_news_on) == ("signed", None)
     assert active.commitments.get().news_at == active.published_at is not None
     assert draft.commitments.get().news_at is None
@@ -610,8 +611,8 @@ def test_a_date_no_source_could_report_is_refused_naming_row_and_column(world):
             ],
             header=header,
         ),
-        "row 2, column signed_on: 0202-05 is before 1947",
-        f"row 3, column signed_on: {tomorrow} is in the future: a source reports what has",
+        "row 2, column signed_on: 0202-05 is before 1947: the registry holds nothing older",
+        f"row 3, column signed_on: {tomorrow} is in the future: the registry records what",
         "row 4, column source_published_on: 1850-01-01 is before 1947",
     )
 

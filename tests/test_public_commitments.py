@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from agreements.models import Commitment, FollowUp, Mou
+from agreements.models import Commitment, FollowUp, Mou, NewsCheck, Precision
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +191,24 @@ def test_scorecards_name_the_mou_longest_without_news(client, promises, assam):
     assert "Longest without news:" in html
     # Dated by its year only: the last news may be known no better (here, September 2021).
     assert "Flipkart Assam</a>, nothing recorded since 2021." in html
+
+
+def test_scorecards_and_exports_date_news_by_the_last_day_it_can_mean(
+    client, promises, assam, gujarat_mou, article
+):
+    FollowUp.objects.create(
+        mou=gujarat_mou,
+        dated_on=datetime.date(2022, 1, 1),
+        dated_on_precision=Precision.YEAR,
+        summary="Came into force",
+        source=article,
+    )
+    assam_mou = Mou.objects.get(title="Flipkart Assam")
+    NewsCheck.objects.create(mou=assam_mou, checked_on=datetime.date(2022, 10, 1), note="Search")
+    # Gujarat's news of "2022" can be of December, after Assam's check of October.
+    html = client.get(assam.get_absolute_url()).content.decode()
+    assert "Flipkart Assam</a>, nothing recorded since 2022." in html
+    mous = json.loads(client.get("/mous/export.json?sort=title").getvalue())["mous"]
+    last_news = {mou["title"]: mou["last_news_on"] for mou in mous}
+    assert last_news[gujarat_mou.title] == "2022-12-31"
+    assert last_news["Flipkart Assam"] == "2022-10-01"

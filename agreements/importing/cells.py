@@ -191,8 +191,15 @@ def format_signed_on(value, precision):
 
 
 def parse_signed_on(text):
-    """(date, precision) from YYYY-MM-DD, YYYY-MM or YYYY, a date a source may report
+    """(date, precision) from YYYY-MM-DD, YYYY-MM or YYYY, a date the registry may hold
     (``unreported_date``); ValueError with the reason."""
+    value, precision = read_partial_date(text)
+    return _reported(value, text), precision
+
+
+def read_partial_date(text):
+    """(date, precision) from YYYY-MM-DD, YYYY-MM or YYYY, whatever the date;
+    ValueError with the reason."""
     match = _DATE_RE.match(text)
     if not match:
         raise ValueError(f"{short(text)} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
@@ -201,12 +208,11 @@ def parse_signed_on(text):
         value = datetime.date(int(year), int(month or 1), int(day or 1))
     except ValueError:
         raise ValueError(f"{text} is not a valid date") from None
-    precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
-    return _reported(value, text), precision
+    return value, Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
 
 
 def parse_full_date(text):
-    """A date from YYYY-MM-DD only (a source's publication), a date a source may report
+    """A date from YYYY-MM-DD only (a source's publication), a date the registry may hold
     (``unreported_date``); ValueError with the reason."""
     match = _FULL_DATE_RE.match(text)
     try:
@@ -219,6 +225,7 @@ def parse_full_date(text):
 
 
 def _reported(day, text):
+    """``day``, read from ``text``, unless the registry may not hold it."""
     if problem := unreported_date(day):
         raise ValueError(f"{text} {problem}")
     return day

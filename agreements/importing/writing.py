@@ -28,6 +28,7 @@ from ..models import (
     update_rows,
 )
 from ..models.bulk import STATISTICS_AFTER_ROWS
+from ..models.followups import period_end
 from .cells import MAX_LENGTHS, key
 from .matching import MOU_FIELDS, chunked
 
@@ -204,10 +205,10 @@ class NewMouValues:
     """A new MoU's values for ``NEW_MOU_FIELDS``, as the database takes them.
 
     Its current status and last news are what ``refresh_derived`` derives for an MoU
-    with no follow-ups or checks yet (the status at signing, the date), so that its
-    UPDATE after the import, which would correct them, has nothing to write. What every
-    row shares (the import, the time, the publication time of a published
-    and of a draft MoU) is converted once.
+    with no follow-ups or checks yet (the status at signing, the last day its date can
+    mean), so that its UPDATE after the import, which would correct them, has nothing to
+    write. What every row shares (the import, the time, the publication time of a
+    published and of a draft MoU) is converted once.
     """
 
     def __init__(self, record, ids):
@@ -230,6 +231,7 @@ class NewMouValues:
 
     def __call__(self, row, slug):
         signed_on = self.signed_on.get_db_prep_save(row.signed_on, connection)
+        last_news = row.signed_on and period_end(row.signed_on, row.precision)
         status = row.status or Mou.Status.SIGNED
         values = {
             "reference": row.reference,
@@ -244,7 +246,7 @@ class NewMouValues:
             "published_at": self.publication(row),
             "slug": slug,
             "current_status": status,
-            "last_news_on": signed_on,
+            "last_news_on": self.signed_on.get_db_prep_save(last_news, connection),
             "created_by_import": self.record,
             "last_import": self.record,
             "created_at": self.stamp,

@@ -2,7 +2,6 @@
 the sources that report them, with the one rule of what the public may see of them."""
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -30,21 +29,17 @@ EARLIEST_YEAR = 1947
 
 
 def unreported_date(day):
-    """Why ``day`` cannot be the date of something a source reported (a signing, a
-    follow-up, a figure, a check, a source's publication), or None: before
-    ``EARLIEST_YEAR``, or after today. One rule for the admin and the imports: a typed
-    0202 or 2062 would otherwise stand as the registry's word."""
+    """Why ``day`` cannot be a date in the registry (a signing, a follow-up, a figure, a
+    check, a source's publication or its link's check), or None: before
+    ``EARLIEST_YEAR``, or after today. One rule for the admin's forms and the imports: a
+    typed 0202 or 2062 would otherwise stand as the registry's word."""
     if day.year < EARLIEST_YEAR:
-        return f"is before {EARLIEST_YEAR}, earlier than any agreement with a state of India"
+        return (
+            f"is before {EARLIEST_YEAR}: the registry holds nothing older than India's independence"
+        )
     if day > timezone.localdate():
-        return "is in the future: a source reports what has happened"
+        return "is in the future: the registry records what has happened"
     return None
-
-
-def validate_reported_date(day):
-    """``unreported_date`` as a field's validator."""
-    if problem := unreported_date(day):
-        raise ValidationError(f"{day.isoformat()} {problem}.", code="unreported_date")
 
 
 def unique_slug(instance, text, max_length=80):
@@ -396,7 +391,7 @@ class Source(models.Model):
     publisher = models.CharField(max_length=150, blank=True)
     author = models.CharField(max_length=150, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
-    published_on = models.DateField(null=True, blank=True, validators=[validate_reported_date])
+    published_on = models.DateField(null=True, blank=True)
     archive_url = models.URLField(
         _("archived copy"),
         max_length=500,
@@ -411,7 +406,6 @@ class Source(models.Model):
         null=True,
         blank=True,
         help_text=_("When an editor last opened the URL and found the article there."),
-        validators=[validate_reported_date],
     )
     public_note = models.TextField(
         _("public note"),

@@ -13,14 +13,14 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Exists, F, Lookup, OuterRef, Q, Subquery, Value
+from django.db import NotSupportedError, models
+from django.db.models import Case, Exists, F, Func, Lookup, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Now, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..formats import format_partial_date, indian_number
-from .entities import Precision, validate_reported_date
+from .entities import Precision
 from .facts import Commitment, CommitmentStatus, MouStatus, SourcedModel
 
 # An MoU with no follow-up or check for this long is marked "no news since".
@@ -37,12 +37,49 @@ def add_months(day, months):
 
 
 def period_end(day, precision):
-    """The last day a date given at ``precision`` can mean: 2021 → 31 December 2021."""
+    """The last day a date given at ``precision`` can mean: 2021 → 31 December 2021.
+    ``period_end_sql`` is the same in SQL."""
     if precision == Precision.YEAR:
         return day.replace(month=12, day=31)
     if precision == Precision.MONTH:
         return day.replace(day=calendar.monthrange(day.year, day.month)[1])
     return day
+
+
+class EndOf(Func):
+    """The last day of the year or the month (``unit``) of a date expression."""
+
+    output_field = models.DateField()
+
+    def __init__(self, expression, unit):
+        if unit not in ("year", "month"):
+            raise ValueError(f"no end of {unit!r}")
+        self.unit = unit
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("EndOf is written for SQLite and PostgreSQL only")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, 'start of {self.unit}', '+1 {self.unit}', '-1 day')", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"(date_trunc('{self.unit}', {sql}) + interval '1 {self.unit} - 1 day')::date",
+            params,
+        )
+
+
+def period_end_sql(day, precision):
+    """``period_end`` in SQL, of the date field ``day`` at the precision field ``precision``."""
+    return Case(
+        When(**{precision: Precision.YEAR}, then=EndOf(F(day), "year")),
+        When(**{precision: Precision.MONTH}, then=EndOf(F(day), "month")),
+        default=F(day),
+        output_field=models.DateField(),
+    )
 
 
 # Which follow-up a status comes from: the latest dated, and of one date the last recorded.
@@ -217,7 +254,7 @@ class NewsCheck(RefreshesItsMou):
     fresh the record is ("searched on 20 November 2026, no news")."""
 
     mou = models.ForeignKey("Mou", on_delete=models.CASCADE, related_name="checks")
-    checked_on = models.DateField(default=timezone.localdate, validators=[validate_reported_date])
+    checked_on = models.DateField(default=timezone.localdate)
     note = models.CharField(
         max_length=300,
         help_text=_("Where you looked, e.g. 'news search and the state's press releases'."),
@@ -311,7 +348,13 @@ def refresh_derived(mous, *, reindex=True, touch=True):
     def or_no_date(expression):
         return Coalesce(expression, Value(NO_DATE))
 
-    last_follow_up = latest.filter(mou=OuterRef("pk")).values("dated_on")[:1]
+    # The last day the latest news can mean: a follow-up of "2022" may be of 31 December.
+    last_follow_up = (
+        FollowUp.objects.filter(mou=OuterRef("pk"))
+        .annotate(end=period_end_sql("dated_on", "dated_on_precision"))
+        .order_by("-end")
+        .values("end")[:1]
+    )
     last_check = NewsCheck.objects.filter(mou=OuterRef("pk")).order_by("-checked_on")
     derived = {
         "current_status": Coalesce(
@@ -326,7 +369,7 @@ def refresh_derived(mous, *, reindex=True, touch=True):
             Greatest(
                 or_no_date(Subquery(last_follow_up)),
                 or_no_date(Subquery(last_check.values("checked_on")[:1])),
-                or_no_date(F("signed_on")),
+                or_no_date(period_end_sql("signed_on", "signed_on_precision")),
             ),
             Value(NO_DATE),
         ),

@@ -342,7 +342,10 @@ class Mou(SluggedModel):
         null=True,
         blank=True,
         editable=False,
-        help_text=_("The latest of the date, the follow-ups and the checks for news."),
+        help_text=_(
+            "The last day that the latest of the date, the follow-ups and the checks for "
+            "news can mean: news known only as '2022' counts as of 31 December 2022."
+        ),
     )
     summary = models.TextField(blank=True)
     objectives = models.TextField(blank=True)
@@ -469,13 +472,11 @@ class Mou(SluggedModel):
 
     @property
     def no_news_since(self):
-        """Whether the page says "no news since": nothing on its timeline (the signing, a
-        follow-up, a check) can be more recent than the no-news cutoff (see
-        ``followups.NO_NEWS_AFTER_MONTHS``), each date read as the last day it can mean:
-        news of "2022" may be of 31 December 2022, so it goes stale only when that day
-        does. An undated signing and nothing since is no news. Needs ``for_detail()``; no
-        query."""
-        return self._last_news is None or self._last_news[0] < no_news_cutoff()
+        """Whether the page says "no news since": even the last day its latest news can
+        mean (``last_news_on``) is older than the no-news cutoff (see
+        ``followups.NO_NEWS_AFTER_MONTHS``). An undated signing and nothing since is no
+        news."""
+        return self.last_news_on is None or self.last_news_on < no_news_cutoff()
 
     @property
     def news_after_signing(self):
@@ -486,21 +487,13 @@ class Mou(SluggedModel):
     @property
     def last_news_display(self):
         """The date of its last news only as precisely as it is known (a signing known as
-        "September 2021" is not news of 1 September): the timeline's entry whose date can
-        mean the latest day. Needs ``for_detail()``; no query."""
-        return format_partial_date(*self._last_news[1:])
-
-    @cached_property
-    def _last_news(self):
-        """``(last day, date, precision)`` of the timeline's entry whose date can mean the
-        latest day, of the most precise on a tie; None when nothing is dated."""
+        "September 2021" is not news of 1 September): the most precise of the timeline's
+        dates that can mean ``last_news_on``. Needs ``for_detail()``; no query."""
         dated = [(self.signed_on, self.signed_on_precision)]
         dated += [(f.dated_on, f.dated_on_precision) for f in self.follow_up_list]
         dated += [(c.checked_on, Precision.DAY) for c in self.check_list]
-        return max(
-            ((period_end(day, precision), day, precision) for day, precision in dated if day),
-            default=None,
-        )
+        latest = [(d, p) for d, p in dated if d and period_end(d, p) == self.last_news_on]
+        return format_partial_date(*max(latest, default=(self.last_news_on, Precision.DAY)))
 
     def clean(self):
         require_status_source(self)
