@@ -119,8 +119,10 @@ class DatesForm(forms.ModelForm):
     field -> precision field), each a ``PartialDateField`` named after the date field
     whose precision field is set from what was typed and left out of the form.
 
-    Only a changed date is held to the rule, with the text as typed: a rule on dates
-    binds a new date, not an edit of anything else in a record stored before the rule.
+    Only a date that differs from the stored one is held to the rule, with the text as
+    typed: a rule on dates binds a new date, not an edit of anything else in a record
+    stored before the rule. Compared with the record itself, not with what the browser
+    sends back as the initial value (a date defaulting to today sends one).
     """
 
     dates = ()
@@ -138,7 +140,8 @@ class DatesForm(forms.ModelForm):
         for name in [*self.dates, *self.partial_dates]:
             value = cleaned.get(name)
             day = value[0] if isinstance(value, tuple) else value
-            if day and name in self.changed_data and (problem := unreported_date(day)):
+            stored = self.instance.pk and getattr(self.instance, name)
+            if day and day != stored and (problem := unreported_date(day)):
                 self.add_error(name, f"{self[name].data} {problem}")
         for name, precision in self.partial_dates.items():
             if name in cleaned:

@@ -655,6 +655,13 @@ def test_a_check_or_a_source_cannot_be_dated_where_the_registry_holds_nothing(
         f.formset for f in refused.context["inline_admin_formsets"] if f.formset.prefix == "checks"
     ]
     assert formset.forms[0].errors["checked_on"] == [f"{tomorrow} {FUTURE}"]
+    # A browser sends today back as the initial value; a forged one changes nothing.
+    data.update({"checks-0-checked_on": "1930-01-01", "initial-checks-0-checked_on": "1930-01-01"})
+    refused = client.post(url, data)
+    (formset,) = [
+        f.formset for f in refused.context["inline_admin_formsets"] if f.formset.prefix == "checks"
+    ]
+    assert formset.forms[0].errors["checked_on"] == [f"1930-01-01 {OLDER}"]
     assert not gujarat_mou.checks.exists()
     source = gujarat_mou.sources.get()
     url = admin_url(Source, "change", source.pk)

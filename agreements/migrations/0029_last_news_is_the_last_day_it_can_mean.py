@@ -1,12 +1,15 @@
 """An MoU's ``last_news_on`` becomes the last day its latest news can mean (news known
 only as "2022" counts as of 31 December 2022), as ``refresh_derived`` now derives it:
 every MoU's value is computed again, in Python from its rows (a migration must not call
-the app's code, which changes after it). Backwards, the first days again.
+the app's code, which changes after it), and the data version moves on, so that the
+downloads are built again. Backwards, the first days again.
 """
 
 import calendar
 
 from django.db import migrations, models
+from django.db.models import F
+from django.db.models.functions import Now
 
 
 def period_end(day, precision):
@@ -43,6 +46,9 @@ def recompute(end):
                 mou.last_news_on = latest
                 changed.append(mou)
         Mou.objects.bulk_update(changed, ["last_news_on"], batch_size=500)
+        if changed:  # the downloads and cached pages show it: a new data version
+            DataVersion = apps.get_model("agreements", "DataVersion")
+            DataVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=Now())
 
     return run
 
