@@ -6,6 +6,8 @@ import writes, go in as plain tuples (``insert_rows``), never as model instances
 ``lock_imports`` makes the imports that write run one at a time.
 """
 
+import functools
+
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -224,14 +226,20 @@ class NewMouValues:
         }
         self.record = record.pk
         self.ids = ids
+        # Thousands of rows share a few hundred dates: each converted once.
+        self.dates = functools.cache(self._dates)
+
+    def _dates(self, day, precision):
+        """A signing's date and its last news (``period_end``), as the database takes them."""
+        prepare = self.signed_on.get_db_prep_save
+        return prepare(day, connection), prepare(day and period_end(day, precision), connection)
 
     def publication(self, row):
         """When the row's MoU is published, as the database takes it (None for a draft)."""
         return self.published_at[row.published is not False]
 
     def __call__(self, row, slug):
-        signed_on = self.signed_on.get_db_prep_save(row.signed_on, connection)
-        last_news = row.signed_on and period_end(row.signed_on, row.precision)
+        signed_on, last_news = self.dates(row.signed_on, row.precision)
         status = row.status or Mou.Status.SIGNED
         values = {
             "reference": row.reference,
@@ -246,7 +254,7 @@ class NewMouValues:
             "published_at": self.publication(row),
             "slug": slug,
             "current_status": status,
-            "last_news_on": self.signed_on.get_db_prep_save(last_news, connection),
+            "last_news_on": last_news,
             "created_by_import": self.record,
             "last_import": self.record,
             "created_at": self.stamp,
