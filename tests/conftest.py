@@ -6,8 +6,11 @@ Each fixture builds only what its name says; tests add the rest themselves.
 import datetime
 import shutil
 import tempfile
+import time
 from importlib import import_module
+from types import SimpleNamespace
 
+import django_ratelimit.core
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -53,6 +56,18 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     shutil.rmtree(settings.IMPORT_PREVIEW_DIR, ignore_errors=True)
     shutil.rmtree(settings.DATASET_DIR, ignore_errors=True)
+
+
+# The moment at which the rate limiter's clock stands in every test (``limiter_clock``).
+LIMITER_NOW = int(time.time())
+
+
+@pytest.fixture(autouse=True)
+def limiter_clock(monkeypatch):
+    """django-ratelimit counts requests in windows of its clock: on a slow machine a
+    window ended between two requests of one test, and the count began again (a limit
+    of 3 a minute let a fifth search through). In tests its clock stands still."""
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: LIMITER_NOW))
 
 
 @pytest.fixture(autouse=True)
